@@ -27,6 +27,13 @@ export const DEFAULT_WEIGHT = 1;
 export const DEFAULT_DRAIN_SECONDS = 30;
 export const MIN_WEIGHT = 1;
 export const MAX_WEIGHT = 100;
+export const MAX_DRAIN_SECONDS = 3600;
+export const DEFAULT_ADDRESS_TYPE = "InternalIP";
+export const DEFAULT_IP_FAMILY = "IPv4";
+export const DEFAULT_OWNERSHIP = "Exclusive";
+export const DEFAULT_DELETION_POLICY = "Retain";
+/** Most entries of `spec.services`: an OCI Network Load Balancer holds at most 50 backend sets. */
+export const MAX_SERVICES = 50;
 
 /** Namespace where events about cluster-scoped objects are written (DESIGN §8). */
 export const EVENT_NAMESPACE = "default";
