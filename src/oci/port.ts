@@ -35,6 +35,11 @@ export interface BackendSetSnapshot {
    * SSL, session persistence, ...). Opaque to the engine; the adapter sends it back unchanged.
    */
   attributes: Readonly<Record<string, unknown>>;
+  /**
+   * Backends OCI returned that could not be read (no IP address or port), one sentence each. They are
+   * not in `backends`, so a replace drops them; the adapter has already logged a warning.
+   */
+  skippedBackends?: readonly string[];
 }
 
 export type WorkRequestState =
