@@ -40,6 +40,8 @@ export interface EventRecord {
 export interface Cluster {
   /** Starts the reflectors; they run until `signal` aborts. */
   start(signal: AbortSignal): void;
+  /** Resolves once everything `start` began has ended, after its signal aborted (optional). */
+  stopped?(): Promise<void>;
   /** True once every reflector has completed its first list. */
   hasSynced(): boolean;
   /** Resolves once `hasSynced()`; rejects if `signal` aborts first. */
