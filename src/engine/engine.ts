@@ -21,6 +21,7 @@ import { resolveCredentials } from "./credentials.ts";
 import { intake } from "./intake.ts";
 import { createLanes } from "./lanes.ts";
 import { createOwnershipRecords } from "./ownership_records.ts";
+import { createStatusPublisher } from "./status_publisher.ts";
 import { retryVerdict } from "./retry_policy.ts";
 import { syncBackendSet, type SyncResult } from "./sync_backend_set.ts";
 
@@ -89,6 +90,7 @@ export function createEngine(options: EngineOptions): Engine {
   /** InvalidSpec events already sent, by "name@generation". */
   const invalidReported = new Set<string>();
 
+  const statuses = createStatusPublisher(writeStatus);
   let clusterIndex: ClusterIndex | undefined;
   let retries = true;
   let signal: AbortSignal | undefined;
@@ -165,7 +167,7 @@ export function createEngine(options: EngineOptions): Engine {
       admit(change.after);
     }
     for (const key of result.sets) enqueue(key);
-    for (const name of result.objects) void publish(name);
+    for (const name of result.objects) publish(name);
   }
 
   async function syncSet(key: string): Promise<void> {
@@ -202,7 +204,7 @@ export function createEngine(options: EngineOptions): Engine {
         lbId: loadBalancerId,
         backendSet: backendSetName,
       });
-      for (const name of binders) void publish(name);
+      for (const name of binders) publish(name);
       scheduleRetry(key, retrySoon ? 2_000 * state.attempts : 60_000);
       return;
     }
@@ -293,7 +295,7 @@ export function createEngine(options: EngineOptions): Engine {
         for (const name of names) {
           setOutcome(name, key, { reason: verdict.reason, message: verdict.message });
           void recordEvent(name, "Warning", "SyncFailed", verdict.message);
-          void publish(name);
+          publish(name);
         }
         scheduleRetry(key, verdict.delayMs);
         break;
@@ -348,7 +350,7 @@ export function createEngine(options: EngineOptions): Engine {
       );
       touched.add(orphan.lbr);
     }
-    for (const name of touched) void publish(name);
+    for (const name of touched) publish(name);
   }
 
   function setOutcome(
@@ -383,7 +385,12 @@ export function createEngine(options: EngineOptions): Engine {
     mine.set(key, next);
   }
 
-  async function publish(name: string): Promise<void> {
+  function publish(name: string): void {
+    statuses.publish(name);
+  }
+
+  /** Builds and patches the status of one object (serialised per object by `statuses`). */
+  async function writeStatus(name: string): Promise<void> {
     const lbr = view().lbRegistrars.get(name);
     const indexed = index.get(name);
     if (!lbr || !indexed) return;
@@ -465,7 +472,7 @@ export function createEngine(options: EngineOptions): Engine {
     cluster.start(runSignal);
     await cluster.waitForSync(runSignal);
     for (const lbr of view().lbRegistrars.values()) admit(lbr);
-    for (const lbr of view().lbRegistrars.values()) void publish(lbr.metadata.name);
+    for (const lbr of view().lbRegistrars.values()) publish(lbr.metadata.name);
     const unsubscribe = cluster.subscribe(onChange);
     for (const key of index.setKeys()) enqueue(key, 0);
     return unsubscribe;
@@ -490,6 +497,7 @@ export function createEngine(options: EngineOptions): Engine {
       } finally {
         unsubscribe();
         await lanes.close();
+        await statuses.flush();
       }
     },
     async syncOnce(runSignal) {
@@ -500,6 +508,7 @@ export function createEngine(options: EngineOptions): Engine {
       } finally {
         unsubscribe();
         await lanes.close();
+        await statuses.flush();
       }
       return [...view().lbRegistrars.keys()].every((name) => {
         const indexed = index.get(name);
