@@ -161,9 +161,6 @@ Deno.test("main() prints the exact message for a malformed duration", async () =
 
 for (
   const { args, command } of [
-    { args: [], command: "run" },
-    { args: ["--once", "--log-level", "error"], command: "run" },
-    { args: ["run", "--dry-run"], command: "run" },
     { args: ["plan", "--output", "json"], command: "plan" },
     { args: ["manifests"], command: "manifests" },
     { args: ["demo"], command: "demo" },
@@ -177,6 +174,32 @@ for (
     assert.equal(stderr, `lb-registrar ${command}: not yet available in this build\n`);
   });
 }
+
+for (
+  const args of [["--kubeconfig", "/nonexistent/kubeconfig"], [
+    "run",
+    "--once",
+    "--kubeconfig",
+    "/nonexistent/kubeconfig",
+  ]]
+) {
+  Deno.test(`main() run names an unreadable kubeconfig and exits 1 for ${JSON.stringify(args)}`, async () => {
+    const { code, stdout, stderr } = await lbRegistrar(...args);
+    assert.equal(code, 1);
+    assert.equal(stdout, "");
+    assert.match(stderr, /^lb-registrar run: Cannot read kubeconfig "\/nonexistent\/kubeconfig"/);
+  });
+}
+
+Deno.test("main() run refuses --leader-elect until leader election exists", async () => {
+  const { code, stderr } = await lbRegistrar(
+    "--leader-elect",
+    "--kubeconfig",
+    "/nonexistent/kubeconfig",
+  );
+  assert.equal(code, 1);
+  assert.match(stderr, /--leader-elect is not available in this build/);
+});
 
 Deno.test("main() skips the leading -- that deno task start -- passes on", async () => {
   const planned = await lbRegistrar("--", "plan");
