@@ -2,6 +2,7 @@
 
 import {
   DEMO_FLAGS,
+  DEMO_LOG_FLAGS,
   ENGINE_FLAGS,
   type FlagDocs,
   HELP_FLAG,
@@ -78,14 +79,26 @@ export const COMMANDS = {
     name: "demo",
     summary: "run the operator against the built-in simulators, with a live table",
     usage: "lb-registrar demo [flags]",
-    about: ["Everything stays on 127.0.0.1; no cluster or OCI account is needed."],
-    sections: [{ title: "Demo", flags: DEMO_FLAGS }, logging, help],
+    about: [
+      "Plays a short story (nodes join, go NotReady, are excluded, a NodePort changes, a node",
+      "is deleted) and shows each backend set after every step, then a summary.",
+      "Everything stays on 127.0.0.1; no cluster or OCI account is needed.",
+      "Exit codes: 0 the story ran, 1 a step did not settle in time, 2 bad command line.",
+    ],
+    sections: [
+      { title: "Demo", flags: DEMO_FLAGS },
+      { title: "Logging", flags: DEMO_LOG_FLAGS },
+      help,
+    ],
   },
   sim: {
     name: "sim",
     summary: "run only the simulators; print a kubeconfig path and the OCI endpoint",
     usage: "lb-registrar sim [flags]",
-    about: ["Serves the Kubernetes and OCI simulators on 127.0.0.1 until Ctrl-C."],
+    about: [
+      "Serves the Kubernetes and OCI simulators on 127.0.0.1 until Ctrl-C, seeded with a small",
+      "cluster, a classic LB and an NLB, and an API key stored as a Secret; prints how to use them.",
+    ],
     sections: [{ title: "Simulators", flags: SIM_FLAGS }, logging, help],
   },
   version: {

@@ -18,9 +18,9 @@ export interface FlagDoc {
 export type FlagDocs = Readonly<Record<string, FlagDoc>>;
 
 /** Namespace `manifests` installs into unless --namespace says otherwise. */
-export const DEFAULT_INSTALL_NAMESPACE = "oci-lb-registrar";
+export const DEFAULT_INSTALL_NAMESPACE = "oci-lb-registrar-system";
 /** Image `manifests` deploys unless --image says otherwise. */
-export const DEFAULT_IMAGE = `oci-lb-registrar:${VERSION}`;
+export const DEFAULT_IMAGE = `ghcr.io/peppy-ratio/oci-lb-registrar:${VERSION}`;
 
 function takes(value: string, defaultText: string, help: string): FlagDoc {
   return { type: "string", value, default: defaultText, help };
@@ -123,14 +123,25 @@ export const MANIFESTS_FLAGS = {
 
 /** Extra flag of `demo`. */
 export const DEMO_FLAGS = {
-  follow: toggle("keep the simulated cluster changing, the table live, until Ctrl-C"),
+  follow: toggle("after the story, keep running and showing changes until Ctrl-C"),
+} as const satisfies FlagDocs;
+
+/** Logging of `demo`: warnings only by default, so the live table stays readable. */
+export const DEMO_LOG_FLAGS = {
+  ...LOG_FLAGS,
+  "log-level": takes("LEVEL", "warning", "trace, debug, info, warning, error or fatal"),
 } as const satisfies FlagDocs;
 
 /** Extra flags of `sim`. */
 export const SIM_FLAGS = {
   port: takes("PORT", "0 (any free port)", "loopback port of the Kubernetes API simulator"),
   "oci-port": takes("PORT", "0 (any free port)", "loopback port of the OCI API simulators"),
-  https: toggle("serve the simulators over HTTPS with a self-signed certificate"),
+  http: toggle("serve the Kubernetes API over plain HTTP instead of HTTPS"),
+  "kubeconfig-out": takes(
+    "PATH",
+    "a file in a new temporary directory",
+    "where to write the simulator's kubeconfig",
+  ),
 } as const satisfies FlagDocs;
 
 /** Taken by every command. */

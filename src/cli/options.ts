@@ -87,7 +87,10 @@ export interface DemoOptions extends LoggingOptions {
 export interface SimOptions extends LoggingOptions {
   readonly port: number;
   readonly ociPort: number;
+  /** The Kubernetes API over HTTPS (default) or, with --http, plain HTTP. */
   readonly https: boolean;
+  /** --kubeconfig-out, or null for a file in a new temporary directory. */
+  readonly kubeconfigOut: string | null;
 }
 
 type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
@@ -164,17 +167,22 @@ export function parseManifestsOptions(args: readonly string[]): ManifestsOptions
 /** Options of `demo` from its arguments. */
 export function parseDemoOptions(args: readonly string[], context: ParseContext): DemoOptions {
   const values = parseFlags(COMMANDS.demo, args);
-  return Object.freeze({ ...loggingOptions(values, context), follow: values.follow === true });
+  return Object.freeze({
+    ...loggingOptions(values, context, "warning"),
+    follow: values.follow === true,
+  });
 }
 
 /** Options of `sim` from its arguments. */
 export function parseSimOptions(args: readonly string[], context: ParseContext): SimOptions {
   const values = parseFlags(COMMANDS.sim, args);
+  const kubeconfigOut = text(values, "kubeconfig-out");
   return Object.freeze({
     ...loggingOptions(values, context),
     port: portNumber("--port", text(values, "port") ?? "0"),
     ociPort: portNumber("--oci-port", text(values, "oci-port") ?? "0"),
-    https: values.https === true,
+    https: values.http !== true,
+    kubeconfigOut: kubeconfigOut === undefined ? null : nonEmpty("--kubeconfig-out", kubeconfigOut),
   });
 }
 
@@ -224,9 +232,13 @@ function usageErrorFrom(error: unknown, spec: CommandSpec): unknown {
   }
 }
 
-function loggingOptions(values: FlagValues, { isTty }: ParseContext): LoggingOptions {
+function loggingOptions(
+  values: FlagValues,
+  { isTty }: ParseContext,
+  defaultLevel: LogLevel = "info",
+): LoggingOptions {
   return {
-    logLevel: oneOf("--log-level", text(values, "log-level") ?? "info", LOG_LEVELS),
+    logLevel: oneOf("--log-level", text(values, "log-level") ?? defaultLevel, LOG_LEVELS),
     logFormat: oneOf(
       "--log-format",
       text(values, "log-format") ?? (isTty ? "text" : "json"),

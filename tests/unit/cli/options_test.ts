@@ -227,8 +227,8 @@ Deno.test("parsePlanOptions() rejects a bad --output and run-only flags", () => 
 
 Deno.test("parseManifestsOptions() reads --image and --namespace with defaults", () => {
   assert.deepEqual(parseManifestsOptions([]), {
-    image: "oci-lb-registrar:0.1.0",
-    namespace: "oci-lb-registrar",
+    image: "ghcr.io/peppy-ratio/oci-lb-registrar:0.1.0",
+    namespace: "oci-lb-registrar-system",
   });
   assert.deepEqual(
     parseManifestsOptions(["--image", "ghcr.io/acme/lbr@sha256:abc", "--namespace", "lb"]),
@@ -244,29 +244,36 @@ Deno.test("parseManifestsOptions() rejects a bad --image and --namespace", () =>
   assert.throws(() => parseManifestsOptions(["--namespace", "-x-"]), { message: /--namespace/ });
 });
 
-Deno.test("parseDemoOptions() reads --follow and the logging flags", () => {
+Deno.test("parseDemoOptions() reads --follow and the logging flags, quiet by default", () => {
   assert.deepEqual(parseDemoOptions([], tty), {
-    logLevel: "info",
+    logLevel: "warning",
     logFormat: "text",
     follow: false,
   });
-  assert.deepEqual(parseDemoOptions(["--follow", "--log-level", "warning"], pipe), {
-    logLevel: "warning",
+  assert.deepEqual(parseDemoOptions(["--follow", "--log-level", "debug"], pipe), {
+    logLevel: "debug",
     logFormat: "json",
     follow: true,
   });
 });
 
-Deno.test("parseSimOptions() reads --port, --oci-port and --https", () => {
+Deno.test("parseSimOptions() reads --port, --oci-port, --http and --kubeconfig-out", () => {
   assert.deepEqual(parseSimOptions([], tty), {
     logLevel: "info",
     logFormat: "text",
     port: 0,
     ociPort: 0,
-    https: false,
+    https: true,
+    kubeconfigOut: null,
   });
-  const options = parseSimOptions(["--port", "6443", "--oci-port=18090", "--https"], tty);
-  assert.deepEqual([options.port, options.ociPort, options.https], [6443, 18090, true]);
+  const options = parseSimOptions(
+    ["--port", "6443", "--oci-port=18090", "--http", "--kubeconfig-out", "/tmp/k"],
+    tty,
+  );
+  assert.deepEqual(
+    [options.port, options.ociPort, options.https, options.kubeconfigOut],
+    [6443, 18090, false, "/tmp/k"],
+  );
 });
 
 for (const raw of ["65536", "-1", "x", "", "80.5"]) {
