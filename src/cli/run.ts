@@ -7,6 +7,7 @@ import { createEngine } from "../engine/engine.ts";
 import { createCluster } from "../kube/cluster.ts";
 import { isInCluster, loadKubeConfig, operatorNamespace } from "../kube/kubeconfig.ts";
 import { getLogger } from "../log.ts";
+import { createDefaultProvider } from "../oci/auth.ts";
 import { createLoadBalancers } from "../oci/load_balancers.ts";
 import { VERSION } from "../version.ts";
 import type { CliIo } from "./io.ts";
@@ -21,6 +22,19 @@ export async function runCommand(options: OperatorOptions, io: CliIo): Promise<n
     );
     return 1;
   }
+  // OCI first, so a bad --oci-auth setup ends startup before the cluster is contacted.
+  const env = (name: string) => Deno.env.get(name);
+  const defaultProvider = createDefaultProvider({
+    mode: options.ociAuth,
+    configPath: options.ociConfig,
+    profile: options.ociProfile,
+    homeDir: env("HOME"),
+    kubernetesServiceHost: env("KUBERNETES_SERVICE_HOST"),
+    kubernetesServicePortProxymux: env("KUBERNETES_SERVICE_PORT_PROXYMUX"),
+    serviceAccountCaPath: env("OCI_KUBERNETES_SERVICE_ACCOUNT_CERT_PATH"),
+  });
+  // Instance principal and workload identity fetch their first token now: a refusal exits 1.
+  await defaultProvider?.();
   const source = {
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
@@ -41,7 +55,10 @@ export async function runCommand(options: OperatorOptions, io: CliIo): Promise<n
   });
 
   const cluster = createCluster({ kubeConfig, secretNamespaces });
-  const oci = createLoadBalancers(options.ociEndpoint ? { endpoint: options.ociEndpoint } : {});
+  const oci = createLoadBalancers({
+    ...(options.ociEndpoint ? { endpoint: options.ociEndpoint } : {}),
+    defaultProvider,
+  });
   const engine = createEngine({
     cluster,
     oci,
