@@ -10,6 +10,7 @@ import {
   type KubeConfig,
   RequestContext,
 } from "@kubernetes/client-node";
+import { assertDeclaredCall } from "./api_calls.ts";
 
 /** One answer of the API server, body still as text. */
 export interface KubeResponse {
@@ -26,7 +27,7 @@ export interface KubeRequestOptions {
 
 /** Sends one request; resolves with any HTTP status, rejects only on transport errors. */
 export type KubeRequest = (
-  method: "GET" | "POST" | "PATCH",
+  method: "GET" | "POST" | "PUT" | "PATCH",
   path: string,
   options?: KubeRequestOptions,
 ) => Promise<KubeResponse>;
@@ -37,6 +38,7 @@ export function createKubeRequest(kubeConfig: KubeConfig): KubeRequest {
   if (!server) throw new Error("Cannot use kubeconfig: its current context names no cluster");
   const library = new IsomorphicFetchHttpLibrary();
   return async (method, path, options = {}) => {
+    assertDeclaredCall(method, path);
     const context = new RequestContext(server + path, HttpMethod[method]);
     context.setHeaderParam("Accept", "application/json");
     if (options.body !== undefined) {

@@ -1,6 +1,7 @@
 /** One watch request over client-node's `Watch` (node-fetch 2), as a promise of how it ended. */
 import "./_quiet_deprecations.ts";
 import { type KubeConfig, Watch } from "@kubernetes/client-node";
+import { assertDeclaredCall } from "./api_calls.ts";
 import type { RawObject } from "./projections.ts";
 
 /** One line of a watch stream; an ERROR event carries a `kind: Status` object. */
@@ -30,6 +31,7 @@ export type OpenWatch = (
 export function createOpenWatch(kubeConfig: KubeConfig): OpenWatch {
   const watch = new Watch(kubeConfig);
   return (path, query, onEvent) => {
+    assertDeclaredCall("GET", path, { watch: true });
     let controller: AbortController | undefined;
     let aborted = false;
     let settle: (end: WatchEnd) => void = () => {};

@@ -162,6 +162,35 @@ export function builtinResources(): ResourceType[] {
       allowCreateOnUpdate: true,
       allowUnconditionalUpdate: false,
     }),
+    // Stored only (no controllers): enough for `kubectl apply -f deploy/install.yaml`.
+    resourceType({
+      group: "",
+      version: "v1",
+      kind: "ServiceAccount",
+      plural: "serviceaccounts",
+      namespaced: true,
+      shortNames: ["sa"],
+    }),
+    resourceType({
+      group: "apps",
+      version: "v1",
+      kind: "Deployment",
+      plural: "deployments",
+      namespaced: true,
+      hasStatus: true,
+      shortNames: ["deploy"],
+      categories: ["all"],
+      generation: true,
+    }),
+    ...["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"].map((kind) =>
+      resourceType({
+        group: "rbac.authorization.k8s.io",
+        version: "v1",
+        kind,
+        plural: `${kind.toLowerCase()}s`,
+        namespaced: !kind.startsWith("Cluster"),
+      })
+    ),
     resourceType({
       group: "apiextensions.k8s.io",
       version: "v1",
