@@ -3,6 +3,7 @@
 import type { Normalised } from "../api/normalise.ts";
 import { KubeError } from "../kube/errors.ts";
 import type { Cluster } from "../kube/port.ts";
+import { OciError } from "../oci/errors.ts";
 import type { OciCredentials } from "../oci/port.ts";
 
 /** Credentials, or why there are none: `retry` says whether waiting may help without a user. */
@@ -54,4 +55,30 @@ export async function resolveCredentials(
       message: `Cannot read the API key of LBRegistrar "${lbrName}": ${error.message}`,
     };
   }
+}
+
+/**
+ * `error` with the object and Secret whose key was used named first, when OCI blamed the key (401)
+ * or the client could not use the key material: the person reading the condition then knows which
+ * Secret to fix. Any other error is returned as it is.
+ */
+export function blameCredentials(
+  error: unknown,
+  lbrName: string,
+  normalised: Pick<Normalised, "apiKey">,
+): unknown {
+  if (!(error instanceof OciError) || (error.kind !== "auth" && error.kind !== "credentials")) {
+    return error;
+  }
+  const secret = normalised.apiKey?.secret;
+  const source = secret
+    ? `the API key of LBRegistrar "${lbrName}" (secret "${secret.namespace}/${secret.name}" key "${secret.key}")`
+    : `the operator's default OCI authentication for LBRegistrar "${lbrName}"`;
+  return new OciError(`Cannot use ${source}: ${error.message}`, {
+    kind: error.kind,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.code === undefined ? {} : { code: error.code }),
+    ...(error.opcRequestId === undefined ? {} : { opcRequestId: error.opcRequestId }),
+    cause: error,
+  });
 }

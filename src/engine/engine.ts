@@ -17,13 +17,14 @@ import { type ClusterIndex, indexCluster } from "../plan/cluster.ts";
 import type { BackendSetPlan } from "../plan/plan_backend_set.ts";
 import { createBindingsIndex, parseSetKey } from "./bindings_index.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { resolveCredentials } from "./credentials.ts";
+import { blameCredentials, resolveCredentials } from "./credentials.ts";
 import { intake } from "./intake.ts";
 import { createLanes } from "./lanes.ts";
 import { createOwnershipRecords } from "./ownership_records.ts";
 import { createStatusPublisher } from "./status_publisher.ts";
 import { retryVerdict } from "./retry_policy.ts";
 import { syncBackendSet, type SyncResult } from "./sync_backend_set.ts";
+import { outcomesForStatus } from "./status_outcomes.ts";
 
 export interface EngineOptions {
   cluster: Cluster;
@@ -100,7 +101,11 @@ export function createEngine(options: EngineOptions): Engine {
     debounceMs,
     maxParallel: maxParallelLbs,
     work: async (loadBalancerId, names) => {
-      for (const name of names) await syncSet(backendSetKey(loadBalancerId, name));
+      for (const name of names) {
+        // Once stopping, start nothing new: a PUT sent now would outlive the process.
+        if (signal?.aborted) return;
+        await syncSet(backendSetKey(loadBalancerId, name));
+      }
     },
     onError: (lbId, error) =>
       logger.error("Sync of load balancer {lbId} threw: {error}", { lbId, error }),
@@ -165,9 +170,26 @@ export function createEngine(options: EngineOptions): Engine {
       credentialProblems.delete(change.name);
     } else if (result.objects.length > 0) {
       admit(change.after);
+      if (change.before) awaitResync(change.name);
     }
     for (const key of result.sets) enqueue(key);
     for (const name of result.objects) publish(name);
+  }
+
+  /**
+   * After a spec change, the object's sets say "pending" (registered lists kept) until they are
+   * synced again, so Ready=True never stands next to an observedGeneration not yet applied.
+   */
+  function awaitResync(name: string) {
+    const mine = outcomes.get(name);
+    const generation = view().lbRegistrars.get(name)?.metadata.generation;
+    for (const key of index.get(name)?.bindings.keys() ?? []) {
+      if (!mine?.has(key)) continue;
+      setOutcome(name, key, {
+        reason: "WorkRequestPending",
+        message: `Applying generation ${generation ?? "?"}`,
+      });
+    }
   }
 
   async function syncSet(key: string): Promise<void> {
@@ -185,13 +207,14 @@ export function createEngine(options: EngineOptions): Engine {
 
     // Credentials: every object's Secret is read before its sync; the first that works writes.
     let writer: OciCredentials | undefined;
+    let writerName = "";
     let retrySoon = false;
     for (const name of binders) {
       const normalised = index.get(name)!.normalised;
       const result = await resolveCredentials(name, normalised, cluster);
       if (result.ok) {
         credentialProblems.delete(name);
-        writer ??= result.credentials;
+        if (!writer) [writer, writerName] = [result.credentials, name];
       } else {
         credentialProblems.set(name, result.message);
         retrySoon ||= result.retry;
@@ -241,6 +264,11 @@ export function createEngine(options: EngineOptions): Engine {
         });
       },
     });
+    // Stopped mid-sync (e.g. waiting for a work request): the status keeps saying what is pending.
+    if (signal?.aborted) return;
+    if (result.kind === "failed" && writerName !== "") {
+      result.error = blameCredentials(result.error, writerName, index.get(writerName)!.normalised);
+    }
     record(key, [...binders, ...holders], result);
   }
 
@@ -401,7 +429,7 @@ export function createEngine(options: EngineOptions): Engine {
       : credentialProblem
       ? { reason: "CredentialsError" as const, message: credentialProblem }
       : undefined;
-    const backendSets = [...(outcomes.get(name)?.values() ?? [])]
+    const backendSets = outcomesForStatus(outcomes.get(name), indexed.bindings.keys(), lbr)
       .sort((a, b) =>
         a.loadBalancerId.localeCompare(b.loadBalancerId) || a.name.localeCompare(b.name)
       );
@@ -472,7 +500,14 @@ export function createEngine(options: EngineOptions): Engine {
     cluster.start(runSignal);
     await cluster.waitForSync(runSignal);
     for (const lbr of view().lbRegistrars.values()) admit(lbr);
-    for (const lbr of view().lbRegistrars.values()) publish(lbr.metadata.name);
+    // A status written for this generation stays until the first sync replaces it: a restart must
+    // not flip every Ready object to PENDING and back.
+    for (const lbr of view().lbRegistrars.values()) {
+      const problems = index.get(lbr.metadata.name)?.normalised.problems.length ?? 0;
+      if (problems > 0 || lbr.status?.observedGeneration !== lbr.metadata.generation) {
+        publish(lbr.metadata.name);
+      }
+    }
     const unsubscribe = cluster.subscribe(onChange);
     for (const key of index.setKeys()) enqueue(key, 0);
     return unsubscribe;

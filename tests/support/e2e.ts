@@ -43,6 +43,14 @@ export interface Rig extends AsyncDisposable {
   nodeIp(name: string): string;
   /** PUTs the OCI simulator received for one LB (or all). */
   puts(lbId?: string): number;
+  /** PUTs the OCI simulator received for one backend set. */
+  putsTo(lbId: string, set: string): number;
+  /** GETs of one backend set the OCI simulator received. */
+  gets(lbId: string, set: string): number;
+  /** The `spec.apiKey` block `createLbr` uses (the rig's key in Secret `lbr-system/oci-api-key`). */
+  apiKey(): Record<string, unknown>;
+  /** Resolves once the OCI simulator has seen no request for `ms` (a write and its wait are done). */
+  quiet(ms?: number): Promise<void>;
 }
 
 /** Starts a rig; `workRequestDelayMs` is the OCI simulator's work-request time. */
@@ -68,6 +76,18 @@ export async function startRig({ workRequestDelayMs = 50 } = {}): Promise<Rig> {
     data: { "private-key": btoa(key.pkcs8Pem) },
   });
   const engines: (() => Promise<void>)[] = [];
+  const apiKey = () => ({
+    user: key.user,
+    fingerprint: key.fingerprint,
+    tenancy: key.tenancy,
+    region: "us-ashburn-1",
+    privateKey: { secretKeyRef: { name: KEY_SECRET, key: "private-key" } },
+  });
+  const backendSetCalls = (method: string, lbId: string, set: string) =>
+    oci.requests().filter((r) =>
+      r.method === method && r.operation !== "getWorkRequest" && r.lbId === lbId &&
+      r.backendSetName === set
+    ).length;
 
   return {
     kube,
@@ -106,16 +126,7 @@ export async function startRig({ workRequestDelayMs = 50 } = {}): Promise<Rig> {
         apiVersion: "nodes.peppy-ratio.dev/v1alpha1",
         kind: "LBRegistrar",
         metadata: { name, ...metadata },
-        spec: {
-          apiKey: {
-            user: key.user,
-            fingerprint: key.fingerprint,
-            tenancy: key.tenancy,
-            region: "us-ashburn-1",
-            privateKey: { secretKeyRef: { name: KEY_SECRET, key: "private-key" } },
-          },
-          ...spec,
-        },
+        spec: { apiKey: apiKey(), ...spec },
       });
     },
     lbr: (name) =>
@@ -140,6 +151,19 @@ export async function startRig({ workRequestDelayMs = 50 } = {}): Promise<Rig> {
     },
     puts: (lbId) =>
       oci.requests().filter((r) => r.method === "PUT" && (!lbId || r.path.includes(lbId))).length,
+    putsTo: (lbId, set) => backendSetCalls("PUT", lbId, set),
+    gets: (lbId, set) => backendSetCalls("GET", lbId, set),
+    apiKey,
+    async quiet(ms = 400) {
+      let seen = -1;
+      let since = Date.now();
+      for (;;) {
+        const count = oci.requests().length;
+        if (count !== seen) [seen, since] = [count, Date.now()];
+        else if (Date.now() - since >= ms) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async [Symbol.asyncDispose]() {
       for (const stop of engines) await stop();
       await oci.stop();
