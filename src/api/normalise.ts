@@ -55,9 +55,15 @@ export interface Normalised {
   region?: string;
 }
 
+/**
+ * Most problems reported for one object. They end up joined in one condition message, which the
+ * CRD caps at 32768 characters; each problem quotes at most 64 characters of user data.
+ */
+export const MAX_PROBLEMS = 20;
+
 /** The Bindings, credentials and region `lbr` asks for, or the problems that stop it. */
 export function normalise(lbr: LBRegistrar, defaults: NormaliseDefaults): Normalised {
-  const problems = validateLBRegistrar(lbr);
+  const problems = atMostMaxProblems(validateLBRegistrar(lbr));
   if (problems.length > 0) return { bindings: [], problems };
   // validateLBRegistrar() accepted it, so the types hold; nulls still read as absent.
   const spec = lbr.spec;
@@ -71,6 +77,16 @@ export function normalise(lbr: LBRegistrar, defaults: NormaliseDefaults): Normal
   // validate() demands a region when there is an API key, so "" is never used.
   if (apiKey !== undefined) result.apiKey = apiKeyRef(apiKey, region ?? "", defaults);
   return result;
+}
+
+/** The first problems, and one saying how many more there are when they exceed MAX_PROBLEMS. */
+function atMostMaxProblems(problems: Problem[]): Problem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const more = problems.length - (MAX_PROBLEMS - 1);
+  return [
+    ...problems.slice(0, MAX_PROBLEMS - 1),
+    { field: "", message: `and ${more} more problems` },
+  ];
 }
 
 /** One place a port comes from, with the service entry it belongs to. */

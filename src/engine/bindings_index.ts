@@ -17,8 +17,11 @@ export interface IndexedObject {
 }
 
 export interface BindingsIndex {
-  /** Re-normalises `lbr` if its spec may have changed; returns the set keys it targeted and targets. */
-  upsert(lbr: LBRegistrar): { before: string[]; after: string[] };
+  /**
+   * Re-normalises `lbr` if its spec may have changed; returns the set keys it targeted and targets,
+   * and whether it was (re-)normalised (new object, or new generation or spec).
+   */
+  upsert(lbr: LBRegistrar): { before: string[]; after: string[]; changed: boolean };
   /** Forgets an object; returns the set keys it targeted. */
   remove(name: string): string[];
   get(name: string): IndexedObject | undefined;
@@ -56,7 +59,7 @@ export function createBindingsIndex(operatorNamespace: string): BindingsIndex {
       // Generation is absent on objects from servers without it; the spec text decides then.
       const specJson = JSON.stringify(lbr.spec ?? null);
       if (old && old.generation === lbr.metadata.generation && old.specJson === specJson) {
-        return { before, after: before };
+        return { before, after: before, changed: false };
       }
       const normalised = normalise(lbr, { operatorNamespace });
       const bindings = new Map<string, Binding>();
@@ -72,7 +75,7 @@ export function createBindingsIndex(operatorNamespace: string): BindingsIndex {
         specJson,
       });
       link(name, bindings.keys(), true);
-      return { before, after: [...bindings.keys()] };
+      return { before, after: [...bindings.keys()], changed: true };
     },
     remove(name) {
       const old = byName.get(name);

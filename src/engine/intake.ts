@@ -1,54 +1,31 @@
 /**
- * Intake: which backend sets a cluster change can affect. It never calls OCI; the engine enqueues
- * what it returns. Reflectors already drop changes that leave a projection equal (heartbeats), so
- * here a change only needs mapping to the Bindings that read the changed object.
+ * Intake: which backend sets a change of a Node, Service or EndpointSlice can affect. It never calls
+ * OCI; the engine enqueues what it returns. Reflectors already drop changes that leave a projection
+ * equal (heartbeats), so here a change only needs mapping to the Bindings that read the changed
+ * object. LBRegistrar changes carry a lifecycle (finalizer, deletion) and are the engine's own.
  */
 
 import type { Binding } from "../api/binding.ts";
 import type { ClusterChange } from "../kube/port.ts";
-import { lbrChangeMatters } from "../kube/relevance.ts";
 import { compileSelector } from "../plan/label_selector.ts";
 import type { NodeInfo } from "../plan/model.ts";
 import type { BindingsIndex } from "./bindings_index.ts";
 
-/** What a change means for the engine. */
-export interface IntakeResult {
-  /** Backend sets to sync. */
-  sets: string[];
-  /** LBRegistrars whose status should be rewritten without a sync (invalid spec, deletion). */
-  objects: string[];
-}
+/** A change of something Bindings read. */
+export type IntakeChange = Exclude<ClusterChange, { kind: "LBRegistrar" }>;
 
-const NOTHING: IntakeResult = { sets: [], objects: [] };
-
-/** Maps one change to the backend sets it can affect, updating the index for LBRegistrar changes. */
-export function intake(change: ClusterChange, index: BindingsIndex): IntakeResult {
+/** The keys of the backend sets one change can affect. */
+export function intake(change: IntakeChange, index: BindingsIndex): string[] {
   switch (change.kind) {
     case "Node":
-      return {
-        sets: setsWhere(index, (b) => nodeMatters(b, change.before, change.after)),
-        objects: [],
-      };
+      return setsWhere(index, (b) => nodeMatters(b, change.before, change.after));
     case "Service": {
       const key = change.key;
-      return { sets: setsWhere(index, (b) => serviceKeyOf(b) === key), objects: [] };
+      return setsWhere(index, (b) => serviceKeyOf(b) === key);
     }
     case "EndpointSlice": {
       const key = change.key;
-      return {
-        sets: setsWhere(index, (b) => b.filterByEndpoints && serviceKeyOf(b) === key),
-        objects: [],
-      };
-    }
-    case "LBRegistrar": {
-      const { name, before, after } = change;
-      if (!after) {
-        const sets = index.remove(name);
-        return { sets, objects: [] };
-      }
-      if (before && !lbrChangeMatters(before, after)) return NOTHING;
-      const { before: old, after: now } = index.upsert(after);
-      return { sets: [...new Set([...old, ...now])], objects: [name] };
+      return setsWhere(index, (b) => b.filterByEndpoints && serviceKeyOf(b) === key);
     }
   }
 }

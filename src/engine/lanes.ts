@@ -2,7 +2,9 @@
  * Lanes own all write concurrency (DESIGN §5): one lane per load balancer OCID, strictly one batch in
  * flight per lane (OCI answers 409 while a work request runs on that LB), different LBs in parallel up
  * to a bound. Every wake-up (debounce, retry, drain expiry, resync) is an `enqueue` with a delay, so a
- * burst of changes becomes one batch per load balancer.
+ * burst of changes becomes one batch per load balancer. A batch waiting on OCI (a work request) may
+ * hand its parallel slot to another load balancer meanwhile; its own lane stays busy, so one load
+ * balancer still never has two batches, and so never two mutations, at once.
  */
 
 import type { Clock } from "./clock.ts";
@@ -10,7 +12,7 @@ import type { Clock } from "./clock.ts";
 export interface LanesOptions {
   clock: Clock;
   /** Syncs the given backend sets of one load balancer, one after the other. Must not throw. */
-  work: (loadBalancerId: string, backendSetNames: string[]) => Promise<void>;
+  work: (loadBalancerId: string, backendSetNames: string[], batch: Batch) => Promise<void>;
   /** Delay of an `enqueue` without one. @default 1000 */
   debounceMs?: number;
   /** Load balancers synced at the same time. @default 4 */
@@ -28,6 +30,15 @@ export interface Lanes {
   busy(): boolean;
   /** Cancels every timer and waits for running batches to end. Later enqueues are ignored. */
   close(): Promise<void>;
+}
+
+/** What a running batch may ask of its lane. */
+export interface Batch {
+  /**
+   * Awaits `promise` without holding a parallel slot (a hung work request must not hold up other
+   * load balancers for up to --work-request-timeout), then takes a slot again.
+   */
+  idle<T>(promise: Promise<T>): Promise<T>;
 }
 
 interface Lane {
@@ -81,16 +92,30 @@ export function createLanes(options: LanesOptions): Lanes {
 
   async function run(lane: Lane): Promise<void> {
     await slots.acquire();
+    let holding = true;
+    const batch: Batch = {
+      async idle(promise) {
+        if (!holding) return await promise;
+        holding = false;
+        slots.release();
+        try {
+          return await promise;
+        } finally {
+          await slots.acquire();
+          holding = true;
+        }
+      },
+    };
     try {
       if (closed) return;
       const now = clock.now();
       const names = [...lane.due].filter(([, at]) => at <= now).map(([name]) => name).sort();
       for (const name of names) lane.due.delete(name);
-      if (names.length > 0) await work(lane.loadBalancerId, names);
+      if (names.length > 0) await work(lane.loadBalancerId, names, batch);
     } catch (error) {
       onError(lane.loadBalancerId, error);
     } finally {
-      slots.release();
+      if (holding) slots.release();
     }
   }
 

@@ -7,6 +7,7 @@
 import type { Binding } from "../api/binding.ts";
 import { OciError } from "../oci/errors.ts";
 import type { LoadBalancers, OciCredentials } from "../oci/port.ts";
+import type { MetricsRecorder, WorkRequestOutcome } from "../serve/metrics_recorder.ts";
 import type { ClusterIndex } from "../plan/cluster.ts";
 import { type BackendSetPlan, planBackendSet } from "../plan/plan_backend_set.ts";
 import type { Clock } from "./clock.ts";
@@ -35,6 +36,12 @@ export interface SyncDeps {
   signal?: AbortSignal;
   /** Called once the PUT is accepted, before the wait (status can say WorkRequestPending). */
   onWriting?: (plan: BackendSetPlan, workRequestId: string) => void;
+  /** Asked just before the PUT: false (stopping, lease lost) ends the sync without writing. */
+  mayWrite?: () => boolean;
+  /** Wraps the work-request wait, e.g. to free the lane's parallel slot meanwhile. */
+  idle?: <T>(promise: Promise<T>) => Promise<T>;
+  /** Plan time and work-request outcomes. @default none */
+  metrics?: Pick<MetricsRecorder, "observePlan" | "workRequest">;
 }
 
 export type SyncResult =
@@ -55,22 +62,31 @@ export async function syncBackendSet(input: SyncInput, deps: SyncDeps): Promise<
       // Writing would drop backends we could not read; refuse rather than clobber them.
       throw unreadableBackends(backendSetName, snapshot.skippedBackends);
     }
-    plan = planOnce(input, deps, snapshot.backends);
+    plan = planAgainst(input, deps, snapshot.backends);
     applyTimers(drainedAt, plan, clock.now(), false);
     if (plan.inSync) return { kind: "in-sync", plan };
     if (input.hold) return { kind: "held", plan, hold: input.hold };
+    if (deps.mayWrite && !deps.mayWrite()) throw new Error("Stopping: the write was not started");
 
     ({ workRequestId } = await oci.replaceBackends(snapshot, plan.next, credentials));
     deps.onWriting?.(plan, workRequestId);
-    await waitForWorkRequest(oci, { loadBalancerId, workRequestId, credentials }, {
+    const accepted = clock.now();
+    const waiting = waitForWorkRequest(oci, { loadBalancerId, workRequestId, credentials }, {
       clock,
       maxPollMs: deps.maxPollMs,
       timeoutMs: deps.timeoutMs,
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
+    try {
+      await (deps.idle ? deps.idle(waiting) : waiting);
+      deps.metrics?.workRequest("succeeded", (clock.now() - accepted) / 1000);
+    } catch (error) {
+      deps.metrics?.workRequest(workRequestOutcome(error), (clock.now() - accepted) / 1000);
+      throw error;
+    }
     applyTimers(drainedAt, plan, clock.now(), true);
     // Planning against what was just written tells when the next drain expires.
-    const after = planOnce(input, deps, plan.next);
+    const after = planAgainst(input, deps, plan.next);
     return {
       kind: "written",
       plan,
@@ -87,12 +103,15 @@ export async function syncBackendSet(input: SyncInput, deps: SyncDeps): Promise<
   }
 }
 
-function planOnce(
+function planAgainst(
   input: SyncInput,
   deps: SyncDeps,
   actual: BackendSetPlan["next"],
 ): BackendSetPlan {
-  return planBackendSet(deps.cluster(), {
+  const cluster = deps.cluster();
+  // Planning is pure CPU: timed on the monotonic clock, not the injected one.
+  const started = performance.now();
+  const plan = planBackendSet(cluster, {
     loadBalancerId: input.loadBalancerId,
     backendSetName: input.backendSetName,
     bindings: input.bindings,
@@ -102,6 +121,17 @@ function planOnce(
     drainedAt: input.drainedAt,
     now: deps.clock.now(),
   });
+  deps.metrics?.observePlan((performance.now() - started) / 1000);
+  return plan;
+}
+
+function workRequestOutcome(error: unknown): WorkRequestOutcome {
+  if (!(error instanceof OciError)) return "error";
+  return error.kind === "work-request-failed"
+    ? "failed"
+    : error.kind === "timeout"
+    ? "timeout"
+    : "error";
 }
 
 /** Applies the plan's drain-timer instructions; `written` also starts the timers of this write. */

@@ -1,6 +1,4 @@
 /** Turns API answers and transport failures into `KubeError`s, classified once (style §11). */
-import "./_quiet_deprecations.ts";
-import { ApiException } from "@kubernetes/client-node";
 import { KubeError, type KubeErrorKind } from "./errors.ts";
 import type { KubeResponse } from "./_http.ts";
 
@@ -34,10 +32,22 @@ export function errorFromResponse(action: string, response: KubeResponse): KubeE
   });
 }
 
-/** A `KubeError` for anything thrown while doing `action`: ApiException, FetchError, abort, bug. */
+/** client-node's ApiException, recognised by shape so that client-node need not be imported. */
+interface ApiExceptionLike {
+  code: number;
+  body: unknown;
+}
+
+function isApiException(error: unknown): error is Error & ApiExceptionLike {
+  return error instanceof Error && error.name !== "KubeError" &&
+    typeof (error as Partial<ApiExceptionLike>).code === "number" && "body" in error &&
+    "headers" in error;
+}
+
+/** A `KubeError` for anything thrown while doing `action`: ApiException, fetch failure, abort, bug. */
 export function errorFromThrown(action: string, error: unknown): KubeError {
   if (error instanceof KubeError) return error;
-  if (error instanceof ApiException) {
+  if (isApiException(error)) {
     const text = typeof error.body === "string" ? error.body : JSON.stringify(error.body ?? "");
     const classified = errorFromResponse(action, { status: error.code, text });
     return new KubeError(classified.message, {

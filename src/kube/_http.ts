@@ -1,16 +1,11 @@
 /**
- * Raw JSON requests through client-node's auth plumbing (kubeconfig, token files, exec plugins, TLS
- * agents). Bodies stay plain JSON: the generated ObjectSerializer is skipped, which is what makes a
+ * Raw JSON requests to the API server of a kubeconfig's current context (see `_connection.ts` for
+ * how they travel). Bodies stay plain JSON: no generated serializer, which is what makes a
  * 5,000-node list cheap.
  */
-import "./_quiet_deprecations.ts";
-import {
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  type KubeConfig,
-  RequestContext,
-} from "@kubernetes/client-node";
 import { assertDeclaredCall } from "./api_calls.ts";
+import { type ClientNodeConnection, connectionOf } from "./_connection.ts";
+import type { KubeConfigLike } from "./kubeconfig.ts";
 
 /** One answer of the API server, body still as text. */
 export interface KubeResponse {
@@ -33,13 +28,39 @@ export type KubeRequest = (
 ) => Promise<KubeResponse>;
 
 /** A `KubeRequest` bound to the current context of `kubeConfig`. */
-export function createKubeRequest(kubeConfig: KubeConfig): KubeRequest {
-  const server = kubeConfig.getCurrentCluster()?.server;
-  if (!server) throw new Error("Cannot use kubeconfig: its current context names no cluster");
-  const library = new IsomorphicFetchHttpLibrary();
+export function createKubeRequest(kubeConfig: KubeConfigLike): KubeRequest {
+  const connection = connectionOf(kubeConfig);
+  if (connection.kind === "client-node") return clientNodeRequest(connection);
   return async (method, path, options = {}) => {
     assertDeclaredCall(method, path);
-    const context = new RequestContext(server + path, HttpMethod[method]);
+    const headers = connection.headers();
+    headers.set("Accept", "application/json");
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers.set("Content-Type", options.contentType ?? "application/json");
+      body = JSON.stringify(options.body);
+    }
+    const client = connection.client();
+    const response = await fetch(connection.server + path, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(client ? { client } : {}),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+}
+
+/** The same request through client-node's auth plumbing (exec plugins, proxies…). */
+function clientNodeRequest(connection: ClientNodeConnection): KubeRequest {
+  return async (method, path, options = {}) => {
+    assertDeclaredCall(method, path);
+    const { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext } = await import(
+      "@kubernetes/client-node"
+    );
+    const kubeConfig = await connection.config();
+    const context = new RequestContext(connection.server + path, HttpMethod[method]);
     context.setHeaderParam("Accept", "application/json");
     if (options.body !== undefined) {
       context.setHeaderParam("Content-Type", options.contentType ?? "application/json");
@@ -48,7 +69,7 @@ export function createKubeRequest(kubeConfig: KubeConfig): KubeRequest {
     if (options.signal) context.setSignal(options.signal);
     // Refreshes tokens (file, exec) and builds the TLS agent for every request, as the typed APIs do.
     await kubeConfig.applySecurityAuthentication(context);
-    const response = await library.send(context).toPromise();
+    const response = await new IsomorphicFetchHttpLibrary().send(context).toPromise();
     return { status: response.httpStatusCode, text: await response.body.text() };
   };
 }

@@ -4,4 +4,5 @@
  */
 import process from "node:process";
 
-process.noDeprecation = true;
+// Node's documented flag; Deno's node types omit it.
+(process as { noDeprecation?: boolean }).noDeprecation = true;

@@ -1,20 +1,21 @@
 /**
- * The Kubernetes adapter: `Cluster` on @kubernetes/client-node 1.4.0. Four reflectors (Nodes,
+ * The Kubernetes adapter: `Cluster` over raw JSON requests and watches. Four reflectors (Nodes,
  * Services, EndpointSlices, LBRegistrars) keep small projections and emit a `ClusterChange` only when
  * a projection really changed; Secrets are read by single GETs; status, finalizers and events are
  * written with merge patches.
  */
 import "./_quiet_deprecations.ts";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { getLogger, type Logger } from "../log.ts";
 import { COMPONENT, GROUP, PLURAL, VERSION } from "../api/constants.ts";
 import type { LBRegistrar } from "../api/types.ts";
 import type { EndpointSliceInfo } from "../plan/model.ts";
 import { createBackoff, type KubeClock, realClock } from "./_backoff.ts";
+import { closeConnection } from "./_connection.ts";
 import { createKubeRequest } from "./_http.ts";
 import { createOpenWatch } from "./_watch.ts";
 import { createEventRecorder } from "./event_recorder.ts";
 import { createFinalizerWriter } from "./finalizer_writer.ts";
+import type { KubeConfigLike } from "./kubeconfig.ts";
 import type { Cluster, ClusterChange, ClusterView } from "./port.ts";
 import {
   projectEndpointSlice,
@@ -28,7 +29,8 @@ import { createStatusWriter } from "./status_writer.ts";
 
 /** Options of `createCluster`; only `kubeConfig` and `secretNamespaces` are required. */
 export interface ClusterOptions {
-  kubeConfig: KubeConfig;
+  /** A loaded kubeconfig (`loadKubeConfig`) or client-node's `KubeConfig`. */
+  kubeConfig: KubeConfigLike;
   /** `--secret-namespaces`, already resolved (the operator namespace by default). */
   secretNamespaces: "*" | readonly string[];
   /** @default getLogger("kube") */
@@ -47,6 +49,8 @@ export interface ClusterOptions {
   instance?: string;
   /** Identical events within this window are aggregated. @default 600_000 */
   eventAggregateWindowMs?: number;
+  /** Called with the resource ("nodes", ...) each time one of its watches ends and restarts. */
+  onWatchRestart?: (resource: string) => void;
 }
 
 /** A `Cluster` that talks to the API server of `kubeConfig`'s current context. */
@@ -62,6 +66,7 @@ export function createCluster(options: ClusterOptions): Cluster & { stopped(): P
     pageSize = 500,
     instance = hostName(),
     eventAggregateWindowMs,
+    onWatchRestart,
   } = options;
   const request = createKubeRequest(kubeConfig);
   const openWatch = createOpenWatch(kubeConfig);
@@ -94,6 +99,7 @@ export function createCluster(options: ClusterOptions): Cluster & { stopped(): P
     backoff,
     clock,
     logger,
+    ...(onWatchRestart ? { onWatchRestart } : {}),
   };
 
   const nodes = createReflector({
@@ -171,7 +177,11 @@ export function createCluster(options: ClusterOptions): Cluster & { stopped(): P
 
   return {
     start(signal) {
-      running = Promise.all(reflectors.map((r) => r.run(signal))).then(() => {});
+      // Once every watch has ended, the fetch client (CA, client certificate) is released; a later
+      // status write or event opens a new one.
+      running = Promise.all(reflectors.map((r) => r.run(signal))).then(() =>
+        closeConnection(kubeConfig)
+      );
     },
     stopped: () => running,
     hasSynced,

@@ -29,6 +29,8 @@ export interface ReflectorOptions<P> {
   onChange: (key: string, before: P | undefined, after: P | undefined) => void;
   /** Called once, after the first list has been applied. */
   onSynced?: () => void;
+  /** Called each time a watch ends (timeout, close, error, 410) and the reflector goes on. */
+  onWatchRestart?: (resource: string) => void;
   /** Server-side watch timeout; guards against half-open connections. @default 300 */
   timeoutSeconds?: number;
   /** List page size (`limit`). @default 500 */
@@ -71,6 +73,7 @@ export function createReflector<P>(options: ReflectorOptions<P>): Reflector<P> {
     key = objectKey,
     onChange,
     onSynced,
+    onWatchRestart,
     timeoutSeconds = 300,
     pageSize = 500,
     backoff = createBackoff(),
@@ -183,6 +186,7 @@ export function createReflector<P>(options: ReflectorOptions<P>): Reflector<P> {
         }
         const watched = await watchFrom(resourceVersion, signal);
         if (signal.aborted) break;
+        onWatchRestart?.(resource);
         resourceVersion = watched.resourceVersion;
         if (watched.healthy) failures = 0;
         const { outcome } = watched;

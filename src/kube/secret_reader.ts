@@ -56,6 +56,8 @@ export function createSecretReader(
 
 function decodeBase64(encoded: string): string {
   const binary = atob(encoded);
-  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  // A plain loop: Uint8Array.from(binary, fn) makes a string per character (it runs per sync).
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return new TextDecoder().decode(bytes);
 }

@@ -22,11 +22,12 @@ export interface LbReadBackendSet {
   attributes: Record<string, unknown>;
 }
 
-/** Splits a classic BackendSet read from OCI; never throws on missing fields. */
-export function fromLbBackendSet(set: Partial<BackendSet>): LbReadBackendSet {
+/** Splits a classic BackendSet read from OCI; never throws, whatever the answer holds. */
+export function fromLbBackendSet(set: Partial<BackendSet> | null | undefined): LbReadBackendSet {
   const backends: Backend[] = [];
   const skipped: string[] = [];
-  (Array.isArray(set.backends) ? set.backends : []).forEach((raw, index) => {
+  const list: unknown = set?.backends;
+  (Array.isArray(list) ? list : []).forEach((raw: unknown, index) => {
     const problem = unusableBackend(raw, index);
     if (problem !== undefined) {
       skipped.push(problem);

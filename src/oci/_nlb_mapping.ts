@@ -21,11 +21,12 @@ export interface NlbReadBackendSet {
   attributes: Record<string, unknown>;
 }
 
-/** Splits an NLB BackendSet read from OCI; never throws on missing fields. */
-export function fromNlbBackendSet(set: Partial<BackendSet>): NlbReadBackendSet {
+/** Splits an NLB BackendSet read from OCI; never throws, whatever the answer holds. */
+export function fromNlbBackendSet(set: Partial<BackendSet> | null | undefined): NlbReadBackendSet {
   const backends: Backend[] = [];
   const skipped: string[] = [];
-  (Array.isArray(set.backends) ? set.backends : []).forEach((raw, index) => {
+  const list: unknown = set?.backends;
+  (Array.isArray(list) ? list : []).forEach((raw: unknown, index) => {
     const problem = unusableBackend(raw, index);
     if (problem !== undefined) {
       skipped.push(problem);

@@ -35,7 +35,8 @@ export interface ApiKeyProvider {
  * Opens a PEM private key (PKCS#1 or PKCS#8, encrypted or not) with `passphrase`; throws an
  * `OciError` of kind "credentials" whose message never contains key material.
  */
-export function openPrivateKey(privateKey: string, passphrase?: string): OpenedPrivateKey {
+export function openPrivateKey(text: string, passphrase?: string): OpenedPrivateKey {
+  const privateKey = tidyPem(text);
   const encrypted = /ENCRYPTED PRIVATE KEY|Proc-Type:\s*4,\s*ENCRYPTED/.test(privateKey);
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
     throw keyError(
@@ -65,6 +66,15 @@ export function openPrivateKey(privateKey: string, passphrase?: string): OpenedP
   }
   const pem = key.export({ type: "pkcs8", format: "pem" }).toString();
   return { pem, fingerprint: fingerprintOf(key) };
+}
+
+/**
+ * `text` with CRLF line ends, indented or space-padded lines and blank lines around the key made
+ * plain: OpenSSL refuses them, and they are what copying a key through a browser or a Windows file
+ * leaves behind. Blank lines inside (after the headers of an encrypted PKCS#1 key) are kept.
+ */
+function tidyPem(text: string): string {
+  return `${text.split(/\r\n|\r|\n/).map((line) => line.trim()).join("\n").trim()}\n`;
 }
 
 /** OCI's fingerprint of a private key: MD5 of the DER SubjectPublicKeyInfo, as "aa:bb:…". */

@@ -12,6 +12,7 @@
  * | OciError 404 on a work request                    | work-request-failed                    |
  * | OciError 401, 403                                 | auth                                   |
  * | OciError 400 and any other 4xx                    | invalid                                |
+ * | SyntaxError (an answer that is not JSON)          | transient                              |
  * | plain object ("fetch failed", EOPENBREAKER), Error | transient                              |
  *
  * 404: OCI answers NotAuthorizedOrNotFound for a missing load balancer and for a missing backend set
@@ -66,6 +67,13 @@ export function describeCall(context: OciCallContext): string {
 export function classifyError(error: unknown, context: OciCallContext): OciError {
   if (error instanceof OciError) return error;
   const what = describeCall(context);
+  if (error instanceof SyntaxError) {
+    // The SDK parses a 2xx body itself: OCI (or a proxy in front of it) sent something else.
+    return new OciError(`${what}: OCI answered with a body that is not JSON: ${error.message}`, {
+      kind: "transient",
+      cause: error,
+    });
+  }
   if (!isSdkError(error)) {
     const message = messageOf(error);
     return new OciError(`${what}: cannot reach OCI: ${message}`, {

@@ -100,6 +100,7 @@ export interface DiffOptions {
 
 const FOREIGN: Removal = { when: "now", rule: "foreign" };
 const DUPLICATE: Removal = { when: "now", rule: "duplicate" };
+const DUPLICATE_CLEANUP: Removal = { when: "now", rule: "duplicate", cleanup: true };
 const NO_TIMES: ReadonlyMap<string, number> = new Map();
 
 /** The ip:port identity of a backend read from OCI (IPv6 compared in canonical form). */
@@ -115,20 +116,22 @@ export function diffBackends(
 ): BackendSetDiff {
   const { removal = () => FOREIGN, drainedAt = NO_TIMES, now = 0 } = options;
   const entries: DiffEntry[] = [];
-  const seen = new Set<string>();
+  /** By ip:port, how its first copy leaves (undefined: it stays). */
+  const seen = new Map<string, Removal | undefined>();
   for (const backend of actual) {
     const key = backendKey(backend);
     if (seen.has(key)) {
-      entries.push({ key, actual: backend, rule: "duplicate", removal: DUPLICATE });
+      // A copy leaves with a Deregister cleanup of the first one, which fail static does not stop.
+      const copy = isCleanup(seen.get(key)) ? DUPLICATE_CLEANUP : DUPLICATE;
+      entries.push({ key, actual: backend, rule: "duplicate", removal: copy });
       continue;
     }
-    seen.add(key);
     const want = desired.get(key);
-    entries.push(
-      want
-        ? updateWanted(key, backend, want)
-        : leave(key, backend, removal(key, backend), drainedAt.get(key), now),
-    );
+    const entry = want
+      ? updateWanted(key, backend, want)
+      : leave(key, backend, removal(key, backend), drainedAt.get(key), now);
+    seen.set(key, entry.removal);
+    entries.push(entry);
   }
   const fresh = [...desired.values()]
     .filter((want) => !seen.has(want.key))
@@ -173,6 +176,12 @@ export function diffOf(entries: readonly DiffEntry[]): BackendSetDiff {
   }
   const inSync = Object.values(changes).every((list) => list.length === 0);
   return { entries, next, changes, inSync };
+}
+
+/** The removal is part of a Deregister cleanup. */
+function isCleanup(removal: Removal | undefined): boolean {
+  if (removal === undefined) return false;
+  return removal.when === "now" ? removal.cleanup === true : removal.rule === "deregister";
 }
 
 function updateWanted(key: string, backend: Backend, want: DesiredBackend): DiffEntry {

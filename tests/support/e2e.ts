@@ -37,6 +37,14 @@ export interface Rig extends AsyncDisposable {
     metadata?: Record<string, unknown>,
   ): KubeObject;
   lbr(name: string): KubeObject | undefined;
+  /** Deletes an LBRegistrar as kubectl does (marked for deletion while it has finalizers). */
+  deleteLbr(name: string): void;
+  /** Merges `annotations` into an LBRegistrar's (a null value removes one). */
+  annotate(name: string, annotations: Record<string, string | null>): void;
+  /** Merges `spec` into an LBRegistrar's spec. */
+  patchSpec(name: string, spec: Record<string, unknown>): void;
+  /** The finalizers of an LBRegistrar ([] when none or gone). */
+  finalizers(name: string): string[];
   /** ip:port list of a backend set, sorted, with ",drain" / ",w=N" suffixes when not default. */
   backends(lbId: string, set: string): string[];
   /** InternalIP of a node of the Kubernetes simulator. */
@@ -129,8 +137,12 @@ export async function startRig({ workRequestDelayMs = 50 } = {}): Promise<Rig> {
         spec: { apiKey: apiKey(), ...spec },
       });
     },
-    lbr: (name) =>
-      kube.sim.get({ apiVersion: "nodes.peppy-ratio.dev/v1alpha1", kind: "LBRegistrar", name }),
+    lbr: (name) => kube.sim.get(lbrRef(name)),
+    deleteLbr: (name) => void kube.sim.delete(lbrRef(name)),
+    annotate: (name, annotations) =>
+      void kube.sim.patch(lbrRef(name), { metadata: { annotations } }),
+    patchSpec: (name, spec) => void kube.sim.patch(lbrRef(name), { spec }),
+    finalizers: (name) => kube.sim.get(lbrRef(name))?.metadata.finalizers as string[] ?? [],
     backends(lbId, set) {
       const stored = oci.getBackendSet(lbId, set);
       const list = (stored?.body.backends ?? []) as Record<string, unknown>[];
@@ -170,6 +182,10 @@ export async function startRig({ workRequestDelayMs = 50 } = {}): Promise<Rig> {
       await kube[Symbol.asyncDispose]();
     },
   };
+}
+
+function lbrRef(name: string) {
+  return { apiVersion: "nodes.peppy-ratio.dev/v1alpha1", kind: "LBRegistrar", name };
 }
 
 /** The status condition `type` of an object, as "Status/Reason". */

@@ -5,6 +5,7 @@
  * mutations it saw overlap.
  */
 
+import { FINALIZER } from "../../src/api/constants.ts";
 import type { LBRegistrar, LBRegistrarSpec, LBRegistrarStatus } from "../../src/api/types.ts";
 import type { Cluster, ClusterChange, EventRecord, SecretKeyRef } from "../../src/kube/port.ts";
 import { KubeError } from "../../src/kube/errors.ts";
@@ -19,9 +20,15 @@ export interface FakeCluster extends Cluster {
   removeNode(name: string): void;
   setService(service: ServiceInfo): void;
   setSlices(serviceKey: string, slices: EndpointSliceInfo[]): void;
-  /** Creates or replaces an LBRegistrar; a spec change bumps its generation. */
+  /**
+   * Creates or replaces an LBRegistrar (finalizers and deletion kept); a spec change bumps its
+   * generation. `annotations` replace the object's (none given: none kept).
+   */
   applyLbr(name: string, spec: LBRegistrarSpec, annotations?: Record<string, string>): void;
+  /** Deletes an LBRegistrar as the API server does: marked while it has finalizers, else gone. */
   deleteLbr(name: string): void;
+  /** Every setFinalizer call that changed something, oldest first. */
+  finalizerWrites: { name: string; present: boolean }[];
   /** Stores a Secret's keys (namespace/name). */
   setSecret(namespacedName: string, data: Record<string, string>): void;
   /** Every patchStatus call, oldest first. */
@@ -39,11 +46,13 @@ export interface FakeClusterOptions {
    * @default true
    */
   echoStatus?: boolean;
+  /** Stamps deletionTimestamp. @default Date.now */
+  now?: () => number;
 }
 
 /** Creates an empty fake cluster. */
 export function createFakeCluster(options: FakeClusterOptions = {}): FakeCluster {
-  const { echoStatus = true } = options;
+  const { echoStatus = true, now = Date.now } = options;
   const nodes = new Map<string, NodeInfo>();
   const services = new Map<string, ServiceInfo>();
   const endpointSlices = new Map<string, readonly EndpointSliceInfo[]>();
@@ -52,6 +61,7 @@ export function createFakeCluster(options: FakeClusterOptions = {}): FakeCluster
   const listeners = new Set<(change: ClusterChange) => void>();
   const statuses: FakeCluster["statuses"] = [];
   const events: FakeCluster["events"] = [];
+  const finalizerWrites: FakeCluster["finalizerWrites"] = [];
   let resourceVersion = 0;
 
   const emit = (change: ClusterChange) => {
@@ -61,6 +71,11 @@ export function createFakeCluster(options: FakeClusterOptions = {}): FakeCluster
   function store(next: LBRegistrar) {
     const before = lbRegistrars.get(next.metadata.name);
     next.metadata.resourceVersion = String(++resourceVersion);
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
+      lbRegistrars.delete(next.metadata.name);
+      emit({ kind: "LBRegistrar", name: next.metadata.name, before });
+      return;
+    }
     lbRegistrars.set(next.metadata.name, next);
     emit({ kind: "LBRegistrar", name: next.metadata.name, before, after: next });
   }
@@ -100,7 +115,20 @@ export function createFakeCluster(options: FakeClusterOptions = {}): FakeCluster
       if (echoStatus && current) store({ ...structuredClone(current), status });
       return Promise.resolve();
     },
-    setFinalizer: () => Promise.resolve(),
+    setFinalizer(name, present) {
+      const current = lbRegistrars.get(name);
+      if (!current) return Promise.resolve();
+      const finalizers = current.metadata.finalizers ?? [];
+      if (finalizers.includes(FINALIZER) === present) return Promise.resolve();
+      finalizerWrites.push({ name, present });
+      const next = structuredClone(current);
+      next.metadata.finalizers = present
+        ? [...finalizers, FINALIZER]
+        : finalizers.filter((f) => f !== FINALIZER);
+      if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
+      store(next);
+      return Promise.resolve();
+    },
     recordEvent(lbr, event) {
       events.push({ name: lbr.metadata.name, ...event });
       return Promise.resolve();
@@ -129,19 +157,30 @@ export function createFakeCluster(options: FakeClusterOptions = {}): FakeCluster
       const current = lbRegistrars.get(name);
       const changed = !current || JSON.stringify(current.spec) !== JSON.stringify(spec);
       const generation = (current?.metadata.generation ?? 0) + (changed ? 1 : 0);
+      const { finalizers, deletionTimestamp } = current?.metadata ?? {};
       store({
         apiVersion: "nodes.peppy-ratio.dev/v1alpha1",
         kind: "LBRegistrar",
-        metadata: { name, uid: `uid-${name}`, generation, ...(annotations ? { annotations } : {}) },
+        metadata: {
+          name,
+          uid: `uid-${name}`,
+          generation,
+          ...(annotations ? { annotations } : {}),
+          ...(finalizers ? { finalizers: [...finalizers] } : {}),
+          ...(deletionTimestamp ? { deletionTimestamp } : {}),
+        },
         spec: structuredClone(spec),
         ...(current?.status ? { status: current.status } : {}),
       });
     },
     deleteLbr(name) {
-      const before = lbRegistrars.get(name);
-      lbRegistrars.delete(name);
-      emit({ kind: "LBRegistrar", name, before });
+      const current = lbRegistrars.get(name);
+      if (!current || current.metadata.deletionTimestamp) return;
+      const next = structuredClone(current);
+      next.metadata.deletionTimestamp = new Date(now()).toISOString();
+      store(next);
     },
+    finalizerWrites,
     setSecret(namespacedName, data) {
       secrets.set(namespacedName, data);
     },

@@ -96,6 +96,13 @@ export function createApiPipeline(deps: PipelineDeps) {
       const injected = faults.takeStatus(route.operation, lbId);
       if (injected) {
         entry.fault = "status";
+        if (injected.body !== undefined) {
+          recorder.finish(entry, injected.status);
+          return new Response(injected.body, {
+            status: injected.status,
+            headers: { "opc-request-id": opcRequestId, "content-type": "application/json" },
+          });
+        }
         const busy = injected.status === 409 && route.kind === "nlb";
         const message = injected.message ?? (busy ? NLB_BUSY_MESSAGE : "Injected by the simulator");
         return fail(new SimApiError(injected.status, injected.code, message));

@@ -55,7 +55,7 @@ export interface FaultTarget {
   lbId?: string;
 }
 
-/** Answer the next `count` matching requests with an error status. */
+/** Answer the next `count` matching requests with an error status, or with a raw body. */
 export interface InjectOptions extends FaultTarget {
   status: number;
   /** @default 1 */
@@ -63,6 +63,11 @@ export interface InjectOptions extends FaultTarget {
   /** OCI service code; defaults to OCI's code for the status. */
   code?: string;
   message?: string;
+  /**
+   * Raw text sent as the body (as `application/json`) instead of `{ code, message }`: malformed JSON,
+   * missing fields or unknown values in an answer of any status, 200 included.
+   */
+  body?: string;
 }
 
 /** Close the connection of the next `count` matching requests without answering. */

@@ -79,7 +79,9 @@ for (const { kind, lbId, set } of TARGETS) {
     rig.createLbr("web", { loadBalancerId: lbId, backendSetName: set, service: http });
     const stopFirst = rig.startEngine();
     await eventually(
-      () => condition(rig.lbr("web"), "Reconciling") === "True/WorkRequestPending",
+      () =>
+        rig.puts(lbId) === 1 &&
+        condition(rig.lbr("web"), "Reconciling") === "True/WorkRequestPending",
       "the first engine waiting for its work request",
       10_000,
     );

@@ -47,56 +47,26 @@ Deno.test("intake() maps a label change to exactly the backend sets whose select
     before,
     after: node("n1", { labels: { zone: "a" } }),
   }, index);
-  assert.deepEqual(plain.sets.sort(), [set("all"), set("shop")]);
+  assert.deepEqual(plain.sort(), [set("all"), set("shop")]);
   const gpu = intake({
     kind: "Node",
     name: "n1",
     before,
     after: node("n1", { labels: { gpu: "true" } }),
   }, index);
-  assert.deepEqual(gpu.sets.sort(), [set("all"), set("gpu"), set("shop")]);
+  assert.deepEqual(gpu.sort(), [set("all"), set("gpu"), set("shop")]);
   const leaves = intake({
     kind: "Node",
     name: "n1",
     before: node("n1", { labels: { gpu: "true" } }),
     after: node("n1", { labels: {} }),
   }, index);
-  assert.ok(leaves.sets.includes(set("gpu")), "leaving the selector matters too");
+  assert.ok(leaves.includes(set("gpu")), "leaving the selector matters too");
 });
 
 Deno.test("intake() maps a Service or EndpointSlice change only to the sets that read it", () => {
   const index = world();
-  assert.deepEqual(intake({ kind: "Service", key: "shop/web" }, index).sets, [set("shop")]);
-  assert.deepEqual(intake({ kind: "Service", key: "default/web" }, index).sets, []);
-  assert.deepEqual(intake({ kind: "EndpointSlice", key: "shop/web" }, index).sets, [set("shop")]);
-});
-
-Deno.test("intake() ignores status-only LBRegistrar updates and follows spec changes", () => {
-  const index = world();
-  const old = lbr("all", { backendSetName: "all", nodePort: 30080 });
-  const statusOnly = { ...old, status: { phase: "READY" as const } };
-  assert.deepEqual(
-    intake({ kind: "LBRegistrar", name: "all", before: old, after: statusOnly }, index),
-    {
-      sets: [],
-      objects: [],
-    },
-  );
-  const moved = lbr("all", { backendSetName: "other", nodePort: 30080 }, 2);
-  const result = intake({ kind: "LBRegistrar", name: "all", before: old, after: moved }, index);
-  assert.deepEqual(
-    result.sets.sort(),
-    [set("all"), set("other")],
-    "old and new sets are both synced",
-  );
-  assert.deepEqual(result.objects, ["all"]);
-  assert.deepEqual(index.targeting(set("other")), ["all"]);
-  assert.deepEqual(index.targeting(set("all")), []);
-});
-
-Deno.test("intake() forgets a deleted LBRegistrar and syncs the sets it targeted", () => {
-  const index = world();
-  const gone = intake({ kind: "LBRegistrar", name: "gpu", before: lbr("gpu", {}) }, index);
-  assert.deepEqual(gone.sets, [set("gpu")]);
-  assert.equal(index.get("gpu"), undefined);
+  assert.deepEqual(intake({ kind: "Service", key: "shop/web" }, index), [set("shop")]);
+  assert.deepEqual(intake({ kind: "Service", key: "default/web" }, index), []);
+  assert.deepEqual(intake({ kind: "EndpointSlice", key: "shop/web" }, index), [set("shop")]);
 });

@@ -132,3 +132,30 @@ Deno.test("createLanes() close() cancels timers and ignores later enqueues", asy
   assert.equal(runs, 0);
   assert.equal(clock.pending(), 0);
 });
+
+Deno.test("createLanes() frees a batch's parallel slot while it idles, and still runs one batch per load balancer", async () => {
+  const clock = createManualClock();
+  const calls: string[] = [];
+  const waiting = Promise.withResolvers<void>();
+  const lanes = createLanes({
+    clock,
+    debounceMs: 0,
+    maxParallel: 1,
+    work: async (lb, names, batch) => {
+      calls.push(`${lb}/${names.join()}`);
+      // lb1's first batch waits on a (hung) work request without holding the only slot.
+      if (lb === "lb1" && names[0] === "a") await batch.idle(waiting.promise);
+    },
+  });
+  lanes.enqueue("lb1", "a");
+  await clock.advance(0);
+  lanes.enqueue("lb1", "b");
+  lanes.enqueue("lb2", "c");
+  await clock.advance(0);
+  assert.deepEqual(calls, ["lb1/a", "lb2/c"], "lb2 ran in the freed slot; lb1/b waits for lb1/a");
+  waiting.resolve();
+  await clock.advance(0);
+  await settle();
+  assert.deepEqual(calls, ["lb1/a", "lb2/c", "lb1/b"]);
+  await lanes.close();
+});
