@@ -90,7 +90,7 @@ export const ENGINE_FLAGS = {
     "stop waiting for an OCI work request after this, at least 1s",
   ),
   "leader-elect": toggle("take a Lease so that only one replica writes"),
-  "dry-run": toggle("write status and events only, never to OCI"),
+  "dry-run": toggle("write status and events only, never to OCI nor finalizers"),
   once: toggle("sync every object once, then exit"),
 } as const satisfies FlagDocs;
 
