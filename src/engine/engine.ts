@@ -466,6 +466,7 @@ export function createEngine(options: EngineOptions): Engine {
           cleanups.noteSync(key, plan, deregistering);
         }
         reports.report(key, plan, held, written ? result.workRequestId : undefined, now);
+        reports.warnSkipped(plan);
         if (written) {
           reports.announce(plan);
           const wake = result.nextWakeAt;

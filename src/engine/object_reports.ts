@@ -55,6 +55,11 @@ export interface ObjectReports {
   ): void;
   /** Normal events for a write (Registered, Draining, Deregistered), on every object with a Binding. */
   announce(plan: BackendSetPlan): void;
+  /**
+   * Names each node the plan skipped (no usable address, a duplicate IP) in a warning log line and a
+   * Warning event, once per set and node until the skip ends (DESIGN §4: never sent as an empty IP).
+   */
+  warnSkipped(plan: BackendSetPlan): void;
   /** Sets (a message) or clears (undefined) the object's credentials problem. */
   setCredentialProblem(name: string, message: string | undefined): void;
   credentialProblem(name: string): string | undefined;
@@ -77,6 +82,8 @@ export interface ObjectReports {
 /** Creates empty reports. */
 export function createObjectReports(options: ObjectReportsOptions): ObjectReports {
   const { cluster, index, clock, logger, writes, cleaningUp } = options;
+  /** Per set key: the skipped-node warnings already given, so a resync does not repeat them. */
+  const skipWarned = new Map<string, Set<string>>();
   /** Per object: per set key, the last outcome. */
   const outcomes = new Map<string, Map<string, BackendSetOutcome>>();
   /** Per object: a credentials problem from its last sync. */
@@ -234,6 +241,20 @@ export function createObjectReports(options: ObjectReportsOptions): ObjectReport
           );
         }
       }
+    },
+    warnSkipped(plan) {
+      const now = new Set<string>();
+      for (const { lbr, source, node, reason } of plan.skipped) {
+        const message =
+          `backend set "${plan.backendSetName}" (${source}): node "${node}" ${reason}`;
+        const key = `${lbr}\u0000${message}`;
+        now.add(key);
+        if (skipWarned.get(plan.key)?.has(key)) continue;
+        logger.warn("Skipping node {node} for {lbr}: {reason}", { lbr, node, reason: message });
+        void recordEvent(lbr, "Warning", "NodeSkipped", message);
+      }
+      if (now.size > 0) skipWarned.set(plan.key, now);
+      else skipWarned.delete(plan.key);
     },
     setCredentialProblem(name, message) {
       if (message === undefined) credentialProblems.delete(name);
