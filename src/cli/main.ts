@@ -1,6 +1,7 @@
 /** Picks the subcommand, parses its flags, and turns the outcome into an exit code. */
 
-import { configureLogging, redactText, resetLogging } from "../log.ts";
+import { configureLogging, getLogger, redactText, resetLogging } from "../log.ts";
+import { routeConsoleWarn } from "./console_to_log.ts";
 import { VERSION } from "../version.ts";
 import { type CommandName, COMMANDS, isCommandName } from "./commands.ts";
 import { UsageError } from "./errors.ts";
@@ -113,9 +114,11 @@ async function withLogging(
   body: () => Promise<number>,
 ): Promise<number> {
   await configureLogging({ level: options.logLevel, format: options.logFormat, write: io.stderr });
+  const restoreConsole = routeConsoleWarn(getLogger("sdk"));
   try {
     return await body();
   } finally {
+    restoreConsole();
     await resetLogging();
   }
 }

@@ -50,7 +50,7 @@ Deno.test("run --once exits 1 when an object cannot be made Ready", async () => 
     backendSetName: "no-such-set",
     nodePort: 30080,
   });
-  const { code } = await operator([
+  const { code, stderr } = await operator([
     "--once",
     "--kubeconfig",
     rig.kube.kubeconfigPath,
@@ -58,10 +58,16 @@ Deno.test("run --once exits 1 when an object cannot be made Ready", async () => 
     OPERATOR_NAMESPACE,
     "--oci-endpoint",
     rig.oci.url,
+    "--log-format",
+    "json",
   ]).output();
   assert.equal(code, 1);
   assert.equal(condition(rig.lbr("lost"), "Stalled"), "True/BackendSetNotFound");
   assert.equal(rig.puts(), 0);
+  // The OCI SDK's console.warn notices on the failed call become log records: stderr stays JSON lines.
+  const lines = new TextDecoder().decode(stderr).split("\n").filter((line) => line !== "");
+  assert.ok(lines.length > 0);
+  for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line);
 });
 
 Deno.test("run stops cleanly on SIGTERM", async () => {
