@@ -41,7 +41,7 @@ export interface LeaderElectorOptions {
   leaseDurationMs?: number;
   /** How long the leader keeps leading without a successful renewal. @default 10000 */
   renewDeadlineMs?: number;
-  /** Pause between attempts (followers add up to 20 % jitter). @default 2000 */
+  /** Pause between attempts (followers wait 80–100 % of it, at random). @default 2000 */
   retryPeriodMs?: number;
   /** @default systemClock */
   clock?: Clock;
@@ -280,7 +280,8 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
         startLeading();
         await hold(started, signal);
       }
-      await clock.sleep(retryPeriodMs * (1 + JITTER * random()), signal);
+      // Jitter only shortens the pause, so a released Lease is taken within one retry period.
+      await clock.sleep(retryPeriodMs * (1 - JITTER * random()), signal);
     }
   };
 

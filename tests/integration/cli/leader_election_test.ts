@@ -131,7 +131,8 @@ Deno.test("run --leader-elect lets exactly one of three processes write, across 
   assert.match(a.process.stderr(), /Released Lease/);
   await eventually(() => ["op-b", "op-c"].includes(holder(rig)), "a new leader", 20_000);
   const handover = Date.now() - releasedAt;
-  assert.ok(handover < 5_000, `taken over ${handover} ms after the release, not at expiry`);
+  // Within one 2 s retry period of the release, plus the requests that take the Lease.
+  assert.ok(handover < 3_000, `taken over ${handover} ms after the release, not at expiry`);
   const [next, last] = holder(rig) === "op-b" ? [b, c] : [c, b];
   await addNodeAndWait(rig, "node-5");
   assert.equal(story(next).writes.length, 1, `${next.name} wrote node-5`);
