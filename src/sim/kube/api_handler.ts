@@ -5,7 +5,7 @@ import { droppedResponse, type Faults } from "./faults.ts";
 import type { RequestLog } from "./request_log.ts";
 import { resolveTarget, type Target } from "./request_target.ts";
 import { pageNotFound, statusResponse } from "./respond.ts";
-import { type ResourceDeps, resourceResponse } from "./resource_routes.ts";
+import { type RequestBody, type ResourceDeps, resourceResponse } from "./resource_routes.ts";
 import type { ResourceRegistry } from "./resource_registry.ts";
 import { failure, resourceNotFound, StatusError, unauthorized } from "./status_error.ts";
 
@@ -37,7 +37,7 @@ export function createApiHandler(deps: HandlerDeps): (request: Request) => Promi
   const answer = async (
     target: Target,
     request: Request,
-    body: string,
+    body: RequestBody,
     url: URL,
     isWatch: boolean,
   ): Promise<Response> => {
@@ -72,7 +72,11 @@ export function createApiHandler(deps: HandlerDeps): (request: Request) => Promi
     const query = url.searchParams;
     const isWatch = target.kind === "resource" &&
       (target.watchPath || query.get("watch") === "true" || query.get("watch") === "1");
-    const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    // Bytes first: a protobuf body does not survive a round trip through text.
+    const bytes = request.method === "GET" || request.method === "HEAD"
+      ? new Uint8Array()
+      : new Uint8Array(await request.arrayBuffer());
+    const body: RequestBody = { text: new TextDecoder().decode(bytes), bytes };
     const response = allowed
       ? await answer(target, request, body, url, isWatch)
       : statusResponse(unauthorized());
@@ -86,7 +90,7 @@ export function createApiHandler(deps: HandlerDeps): (request: Request) => Promi
       contentType: request.headers.get("Content-Type") ?? undefined,
       accept: request.headers.get("Accept") ?? undefined,
       userAgent: request.headers.get("User-Agent") ?? undefined,
-      body: body === "" ? undefined : body.slice(0, MAX_LOGGED_BODY),
+      body: body.text === "" ? undefined : body.text.slice(0, MAX_LOGGED_BODY),
     });
     return response;
   };

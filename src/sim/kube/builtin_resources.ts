@@ -171,6 +171,15 @@ export function builtinResources(): ResourceType[] {
       namespaced: true,
       shortNames: ["sa"],
     }),
+    // Stored only: `kubectl create configmap` sends one as protobuf.
+    resourceType({
+      group: "",
+      version: "v1",
+      kind: "ConfigMap",
+      plural: "configmaps",
+      namespaced: true,
+      shortNames: ["cm"],
+    }),
     resourceType({
       group: "apps",
       version: "v1",

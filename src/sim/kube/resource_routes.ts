@@ -9,6 +9,7 @@ import type { DeleteOptions, Operations, WriteOptions } from "./operations.ts";
 import type { ResourceTarget } from "./request_target.ts";
 import { jsonResponse } from "./respond.ts";
 import { apiVersionOf, type KubeObject, type ResourceType } from "./resource_type.ts";
+import { decodeProtobufBody, isProtobufContentType } from "./protobuf_body.ts";
 import { badRequest, methodNotSupported, notAcceptable, resourceNotFound } from "./status_error.ts";
 import { type IncludeObject, toPartial, toPartialList, toTable } from "./table.ts";
 import { type WatchDeps, watchResponse } from "./watch_route.ts";
@@ -31,6 +32,20 @@ function writeOptions(query: URLSearchParams, subresource: string | undefined): 
       ? validation as FieldValidation
       : undefined,
   };
+}
+
+/** A request body as text (JSON, patches) and as the raw bytes (protobuf is binary). */
+export interface RequestBody {
+  text: string;
+  bytes: Uint8Array;
+}
+
+// kubectl sends built-in kinds as protobuf on create and does not retry as JSON on a 415.
+function requestObject(body: RequestBody, request: Request, rt: ResourceType): unknown {
+  if (body.bytes.length > 0 && isProtobufContentType(request.headers.get("Content-Type"))) {
+    return decodeProtobufBody(body.bytes, rt);
+  }
+  return jsonBody(body.text, rt);
 }
 
 function jsonBody(text: string, rt: ResourceType): unknown {
@@ -69,7 +84,7 @@ export async function resourceResponse(
   deps: ResourceDeps,
   target: ResourceTarget,
   request: Request,
-  body: string,
+  body: RequestBody,
   query: URLSearchParams,
 ): Promise<Response> {
   const { rt, namespace, name, subresource } = target;
@@ -93,7 +108,7 @@ export async function resourceResponse(
         const result = ops.create(
           rt,
           namespace,
-          jsonBody(body, rt),
+          requestObject(body, request, rt),
           writeOptions(query, undefined),
         );
         return objectAnswer(rt, result.object, accept, now(), 201, result.warnings);
@@ -114,7 +129,7 @@ export async function resourceResponse(
         rt,
         namespace,
         name,
-        jsonBody(body, rt),
+        requestObject(body, request, rt),
         writeOptions(query, subresource),
       );
       return objectAnswer(
@@ -133,7 +148,7 @@ export async function resourceResponse(
         namespace,
         name,
         contentType,
-        body,
+        body.text,
         writeOptions(query, subresource),
       );
       return objectAnswer(
@@ -147,7 +162,7 @@ export async function resourceResponse(
     }
     case "DELETE": {
       if (subresource !== undefined) throw methodNotSupported(rt, "DELETE");
-      const parsed = jsonBody(body, rt);
+      const parsed = requestObject(body, request, rt);
       const options: DeleteOptions = isObject(parsed) ? parsed as DeleteOptions : {};
       if (query.getAll("dryRun").includes("All")) options.dryRun = true;
       const result = ops.remove(rt, namespace, name, options);

@@ -158,6 +158,17 @@ export function unsupportedPatch(accepted: string[]): StatusError {
   );
 }
 
+/** 415 for a request body in a format the simulator does not read (protobuf). */
+export function unsupportedBody(): StatusError {
+  return new StatusError(
+    failure(
+      415,
+      "UnsupportedMediaType",
+      "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+    ),
+  );
+}
+
 /** 422 for a JSON patch that cannot be applied. */
 export function patchRejected(): StatusError {
   return new StatusError(
