@@ -4,6 +4,7 @@
  * the aggregation window patches `count` and `lastTimestamp` of the existing Event instead of
  * creating another, as `kubectl describe` shows them.
  */
+import { createHash } from "node:crypto";
 import { getLogger, type Logger } from "../log.ts";
 import { API_VERSION, COMPONENT, EVENT_NAMESPACE, KIND } from "../api/constants.ts";
 import type { LBRegistrar } from "../api/types.ts";
@@ -123,13 +124,15 @@ export function createEventRecorder(
   }
 
   return (lbr, event) => {
-    const key = JSON.stringify([
+    // A digest, not the text: a message can list thousands of ip:port, and up to cacheSize keys
+    // are kept for the aggregation window.
+    const key = createHash("sha256").update(JSON.stringify([
       lbr.metadata.name,
       lbr.metadata.uid ?? "",
       event.type,
       event.reason,
       event.message,
-    ]);
+    ])).digest("base64");
     const previous = queues.get(key) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() => record(key, lbr, event));
     queues.set(key, next);

@@ -9,6 +9,7 @@ import * as common from "oci-common";
 import * as lb from "oci-loadbalancer";
 import * as nlb from "oci-networkloadbalancer";
 import type { Logger } from "../log.ts";
+import { patchSdkCosts } from "./_sdk_costs.ts";
 import { createApiKeyProvider } from "./api_key_provider.ts";
 import { createClientCache, credentialCacheKey } from "./client_cache.ts";
 import { OciError } from "./errors.ts";
@@ -62,6 +63,9 @@ interface Entry {
 /** A cache of SDK clients with retries and circuit breaker off. */
 export function createOciClients(options: OciClientsOptions): OciClients {
   const { defaultProvider, logger, maxClients = 64 } = options;
+  if (!patchSdkCosts()) {
+    logger.debug("oci-common is not the version measured: request bodies are hashed the slow way");
+  }
   const endpoint = options.endpoint?.replace(/\/+$/, "");
   // Promises, so concurrent first calls for one credential share one build.
   const cache = createClientCache<Promise<Entry>>(maxClients);

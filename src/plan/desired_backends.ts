@@ -56,8 +56,29 @@ export interface BindingDesire {
 
 const NOTHING: ReadonlyMap<string, DesiredBackend> = new Map();
 
+/**
+ * The last few desires worked out, by Binding (replaced when its object changes) and cluster index
+ * (a snapshot, rebuilt on every change). A write plans its set twice, before and against what it
+ * wrote, and a 5,000-node desire is ~5,000 objects. Only a few are kept: keeping every set's would
+ * hold them all in memory between changes. Read-only once made, so sharing one is safe.
+ */
+const recentDesires = new Map<Binding, { cluster: ClusterIndex; desire: BindingDesire }>();
+const RECENT_DESIRES = 16;
+
 /** Resolves the port of `binding`, picks its eligible nodes and turns them into backends. */
 export function bindingDesire(cluster: ClusterIndex, binding: Binding): BindingDesire {
+  const recent = recentDesires.get(binding);
+  if (recent?.cluster === cluster) return recent.desire;
+  const desire = computeDesire(cluster, binding);
+  recentDesires.delete(binding);
+  recentDesires.set(binding, { cluster, desire });
+  if (recentDesires.size > RECENT_DESIRES) {
+    recentDesires.delete(recentDesires.keys().next().value as Binding);
+  }
+  return desire;
+}
+
+function computeDesire(cluster: ClusterIndex, binding: Binding): BindingDesire {
   const base = { binding, wants: NOTHING, skipped: [], excluded: noExclusions() };
   const invalid = invalidSetting(binding);
   if (invalid) return { ...base, problem: { reason: "InvalidSpec", message: invalid } };

@@ -19,6 +19,7 @@ import type { Binding } from "../api/binding.ts";
 import { DELETION_TAINTS, EXCLUDE_FROM_LB_LABEL } from "../api/constants.ts";
 import type { ClassifiedAddress, ClusterIndex, EndpointState } from "./cluster.ts";
 import { compileSelector } from "./label_selector.ts";
+import type { NodeInfo } from "./model.ts";
 
 /** Why an eligible node takes no new connections. */
 export type DrainReason = "NotReady" | "Terminating";
@@ -86,12 +87,13 @@ export function eligibleNodes(cluster: ClusterIndex, binding: EligibilityRules):
   }
   const eligible: EligibleNode[] = [];
   const skipped: SkippedNode[] = [];
-  for (const node of cluster.nodes.values()) {
+  const selected = selectedNodes(cluster, binding.nodeSelector, selector.matches);
+  excluded.deleting = selected.deleting;
+  excluded.excludeLabel = selected.excludeLabel;
+  excluded.nodeSelector = selected.nodeSelector;
+  for (const node of selected.nodes) {
     let cause: ExclusionCause | undefined;
-    if (node.deleting) cause = "deleting";
-    else if (isExcludedByLabel(node.labels)) cause = "excludeLabel";
-    else if (!selector.matches(node.labels)) cause = "nodeSelector";
-    else if (node.taints.some((taint) => DELETION_TAINT_SET.has(taint))) cause = "deletionTaint";
+    if (node.taints.some((taint) => DELETION_TAINT_SET.has(taint))) cause = "deletionTaint";
     else if (endpoints && !endpoints.has(node.name)) cause = "noReadyEndpoint";
     if (cause) {
       excluded[cause]++;
@@ -119,6 +121,43 @@ export function eligibleNodes(cluster: ClusterIndex, binding: EligibilityRules):
     });
   }
   return { eligible, skipped, excluded };
+}
+
+/** Nodes past the first three checks (they depend on the selector alone); counts of the rest. */
+interface SelectedNodes {
+  nodes: readonly NodeInfo[];
+  deleting: number;
+  excludeLabel: number;
+  nodeSelector: number;
+}
+
+/**
+ * Per cluster index and selector, the nodes past the deleting, exclude-label and selector checks.
+ * Backend sets sharing a selector (all the sets of one LBRegistrar, and every resync) then walk
+ * only their own nodes instead of the whole cluster: the index is a snapshot, rebuilt on change.
+ */
+const selections = new WeakMap<ClusterIndex, Map<string, SelectedNodes>>();
+
+function selectedNodes(
+  cluster: ClusterIndex,
+  nodeSelector: EligibilityRules["nodeSelector"],
+  matches: (labels: Readonly<Record<string, string>>) => boolean,
+): SelectedNodes {
+  let bySelector = selections.get(cluster);
+  if (!bySelector) selections.set(cluster, bySelector = new Map());
+  const key = nodeSelector ? JSON.stringify(nodeSelector) : "";
+  let selected = bySelector.get(key);
+  if (selected) return selected;
+  const nodes: NodeInfo[] = [];
+  selected = { nodes, deleting: 0, excludeLabel: 0, nodeSelector: 0 };
+  for (const node of cluster.nodes.values()) {
+    if (node.deleting) selected.deleting++;
+    else if (isExcludedByLabel(node.labels)) selected.excludeLabel++;
+    else if (!matches(node.labels)) selected.nodeSelector++;
+    else nodes.push(node);
+  }
+  bySelector.set(key, selected);
+  return selected;
 }
 
 /** Counts of zero for every exclusion cause. */
