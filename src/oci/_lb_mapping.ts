@@ -125,7 +125,8 @@ export function toLbBackendDetails(backend: Backend): lb.models.BackendDetails {
 function toSslDetails(ssl: Record<string, unknown>): lb.models.SSLConfigurationDetails {
   const details = copyFields<lb.models.SSLConfigurationDetails>(ssl, SSL_FIELDS);
   // The read enum has an SDK-only UNKNOWN_VALUE that the write enum lacks and OCI would refuse.
-  if (!SERVER_ORDER_PREFERENCES.has(String(details.serverOrderPreference))) {
+  const preference: unknown = details.serverOrderPreference;
+  if (typeof preference !== "string" || !SERVER_ORDER_PREFERENCES.has(preference)) {
     delete details.serverOrderPreference;
   }
   return details;

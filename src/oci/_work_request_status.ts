@@ -49,10 +49,16 @@ function statusOf(
   errors: readonly string[],
   progress: unknown,
 ): WorkRequestStatus {
-  const state = String(rawState ?? "");
+  // Only a string can be a state; anything else (an object from a garbled answer) is unknown, and
+  // String() of it may even throw.
+  const state = typeof rawState === "string" ? rawState : "";
   if (!KNOWN_STATES.has(state)) {
     // Keep waiting: the engine's work-request timeout ends it if OCI never says more.
-    return { state: "IN_PROGRESS", message: `OCI reported unknown work request state "${state}"` };
+    const shown = typeof rawState === "string" ? rawState : JSON.stringify(rawState) ?? "";
+    return {
+      state: "IN_PROGRESS",
+      message: `OCI reported unknown work request state "${shown.slice(0, 64)}"`,
+    };
   }
   const failed = state === "FAILED" || state === "CANCELED";
   const explained = errors.filter((line) => line !== "");

@@ -153,5 +153,10 @@ function messageOf(error: unknown): string {
       ? `${code}: ${text}`
       : text;
   }
-  return String(error);
+  try {
+    return String(error);
+  } catch {
+    // A thrown value whose toString is broken: say so rather than throw while classifying.
+    return "an error that cannot be shown";
+  }
 }

@@ -72,3 +72,13 @@ Deno.test("workRequestIdOf() returns the id, or a transient error when OCI sent 
       /no work request id/.test(error.message),
   );
 });
+
+Deno.test("nlbWorkRequestStatus() reads a garbled status object as unknown without throwing", () => {
+  const garbled = { status: { toString: 0 } } as unknown as Parameters<
+    typeof nlbWorkRequestStatus
+  >[0];
+  assert.deepEqual(nlbWorkRequestStatus(garbled), {
+    state: "IN_PROGRESS",
+    message: 'OCI reported unknown work request state "{"toString":0}"',
+  });
+});
