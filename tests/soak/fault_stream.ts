@@ -36,7 +36,7 @@ export interface FaultDeps {
   random: Random;
   ledger: WriteLedger;
   lbIds: readonly string[];
-  /** Kinds never drawn (e.g. `oci-poll-500` while its finding is open). */
+  /** Kinds never drawn (e.g. one whose finding is still open). */
   exclude?: readonly FaultKind[];
 }
 
