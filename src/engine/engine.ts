@@ -488,6 +488,7 @@ export function createEngine(options: EngineOptions): Engine {
         state.attempts++;
         state.healthy = false;
         delete state.settledAt;
+        if (result.plan && result.workRequestId) claimUnconfirmed(key, result.plan);
         const verdict = retryVerdict(result.error, state.attempts, random);
         logger.warn(
           "Sync of backend set {backendSet} of {lbId} failed (attempt {attempt}, retry in {delayMs} ms): {reason}",
@@ -538,6 +539,18 @@ export function createEngine(options: EngineOptions): Engine {
       mentioned.add(orphan.lbr);
     }
     for (const name of owners) if (!mentioned.has(name)) records.set(key, name, []);
+  }
+
+  /**
+   * A write OCI accepted but whose end was not seen (timed out, or the wait failed) may still land.
+   * What it registered joins the records, so once unwanted it is removed rather than kept as a
+   * foreign backend; records of backends it removed stay until a sync shows they are gone.
+   */
+  function claimUnconfirmed(key: string, plan: BackendSetPlan) {
+    const owned = records.forSet(key);
+    for (const { binding, registered, draining } of plan.bindings) {
+      records.set(key, binding.lbr, [...owned.get(binding.lbr) ?? [], ...registered, ...draining]);
+    }
   }
 
   function planReport(): PlanReport {

@@ -21,8 +21,12 @@ export interface WaitOptions {
 
 /**
  * Polls until the work request succeeds. Throws `OciError` kind `work-request-failed` when it ends
- * FAILED or CANCELED, `timeout` when it outlives `timeoutMs`, and whatever the port throws on a poll
- * (the caller decides on retries).
+ * FAILED or CANCELED, and `timeout` when it outlives `timeoutMs`.
+ *
+ * A poll that fails for a passing reason (throttled, 5xx, a dropped connection) is polled again:
+ * giving up would free the load balancer's lane while the work request still runs, and the next
+ * write to that LB would collide with it. Other poll errors (the LB or work request is gone, the
+ * key is refused) end the wait at once.
  */
 export async function waitForWorkRequest(
   oci: Pick<LoadBalancers, "getWorkRequest">,
@@ -35,22 +39,34 @@ export async function waitForWorkRequest(
   let pause = Math.min(firstPollMs, maxPollMs);
   for (;;) {
     await clock.sleep(Math.min(pause, Math.max(0, deadline - clock.now())), signal);
-    const status = await oci.getWorkRequest(loadBalancerId, workRequestId, credentials);
-    if (status.state === "SUCCEEDED") return status;
-    if (status.state === "FAILED" || status.state === "CANCELED") {
-      throw new OciError(
-        `Work request "${workRequestId}" on load balancer "${loadBalancerId}" ended ${status.state}` +
-          (status.message ? `: ${status.message}` : ""),
-        { kind: "work-request-failed" },
-      );
+    let last: string;
+    try {
+      const status = await oci.getWorkRequest(loadBalancerId, workRequestId, credentials);
+      if (status.state === "SUCCEEDED") return status;
+      if (status.state === "FAILED" || status.state === "CANCELED") {
+        throw new OciError(
+          `Work request "${workRequestId}" on load balancer "${loadBalancerId}" ended ` +
+            status.state + (status.message ? `: ${status.message}` : ""),
+          { kind: "work-request-failed" },
+        );
+      }
+      last = `last state ${status.state}`;
+    } catch (error) {
+      if (signal?.aborted || !passing(error)) throw error;
+      last = `last poll failed: ${(error as Error).message}`;
     }
     if (clock.now() >= deadline) {
       throw new OciError(
         `Work request "${workRequestId}" on load balancer "${loadBalancerId}" did not finish within ` +
-          `${Math.round(timeoutMs / 1000)}s: last state ${status.state}`,
+          `${Math.round(timeoutMs / 1000)}s: ${last}`,
         { kind: "timeout" },
       );
     }
     pause = Math.min(pause * 2, maxPollMs);
   }
+}
+
+/** Poll failures that say nothing about the work request itself. */
+function passing(error: unknown): boolean {
+  return error instanceof OciError && (error.kind === "transient" || error.kind === "throttled");
 }

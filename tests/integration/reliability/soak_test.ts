@@ -12,16 +12,6 @@ import { formatSummary } from "../../soak/summary.ts";
 
 const SEED = Number(Deno.env.get("SOAK_SEED") ?? 20_261_123);
 
-/**
- * Faults that reproduce open findings of the soak (see the Reliability issue); the long soak keeps
- * them. Remove an entry once its finding is fixed.
- * - oci-poll-fail: one failed poll of a running work request frees the LB's lane, so the next set
- *   of that LB is PUT while the work request still runs (409s, counted as overlapping writes).
- * - wr-hang-late-success: backends added by a write whose work request timed out and then succeeded
- *   are never recorded as owned, so a Shared set keeps them forever once they are unwanted.
- */
-const OPEN_FINDINGS = ["oci-poll-fail", "wr-hang-late-success"] as const;
-
 Deno.test("runSoak() keeps every invariant through a round of seeded changes and faults", async () => {
   const summary = await runSoak({
     seed: SEED,
@@ -32,7 +22,6 @@ Deno.test("runSoak() keeps every invariant through a round of seeded changes and
     changesPerSecond: 5,
     faultsPerMinute: 45,
     workRequestScale: 0.75,
-    excludeFaults: OPEN_FINDINGS,
   });
   const replay =
     `SOAK_SEED=${SEED} deno test --frozen -A tests/integration/reliability/soak_test.ts`;

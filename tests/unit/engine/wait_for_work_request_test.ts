@@ -70,3 +70,56 @@ Deno.test("waitForWorkRequest() gives up at the timeout", async () => {
   await check;
   assert.equal(oci.polls.at(-1), 4000, "last poll lands on the deadline");
 });
+
+/** Wraps `fakeOci` so the polls at the given indexes throw `error` instead of answering. */
+function failingPolls(oci: ReturnType<typeof fakeOci>, failAt: number[], error: OciError) {
+  let calls = 0;
+  return {
+    polls: oci.polls,
+    getWorkRequest: () => {
+      const answer = oci.getWorkRequest();
+      return failAt.includes(calls++) ? Promise.reject(error) : answer;
+    },
+  };
+}
+
+for (const kind of ["transient", "throttled"] as const) {
+  Deno.test(`waitForWorkRequest() keeps polling through a ${kind} poll failure`, async () => {
+    const clock = createManualClock();
+    const oci = failingPolls(fakeOci(clock, 1500), [0, 2], new OciError("poll", { kind }));
+    const done = waitForWorkRequest(oci, target, { clock, maxPollMs: 5000 });
+    await clock.advance(10_000);
+    assert.equal((await done).state, "SUCCEEDED");
+    // The poll at 1750 ms would have seen SUCCEEDED but failed; the next one, at 3750, sees it.
+    assert.deepEqual(oci.polls, [250, 750, 1750, 3750]);
+  });
+}
+
+Deno.test("waitForWorkRequest() ends at once on a poll error that will not pass", async () => {
+  const clock = createManualClock();
+  const gone = new OciError("gone", { kind: "lb-not-found", status: 404 });
+  const oci = failingPolls(fakeOci(clock, 1500), [1], gone);
+  const done = waitForWorkRequest(oci, target, { clock });
+  const check = assert.rejects(done, (e: unknown) => e === gone);
+  await clock.advance(10_000);
+  await check;
+  assert.deepEqual(oci.polls, [250, 750]);
+});
+
+Deno.test("waitForWorkRequest() times out naming the last poll failure", async () => {
+  const clock = createManualClock();
+  const oci = failingPolls(
+    fakeOci(clock, Infinity),
+    [0, 1, 2, 3, 4, 5, 6, 7],
+    new OciError("503 Service Unavailable", { kind: "transient", status: 503 }),
+  );
+  const done = waitForWorkRequest(oci, target, { clock, maxPollMs: 1000, timeoutMs: 4000 });
+  const check = assert.rejects(done, (e: unknown) => {
+    assert.ok(e instanceof OciError);
+    assert.equal(e.kind, "timeout");
+    assert.match(e.message, /within 4s: last poll failed: 503 Service Unavailable/);
+    return true;
+  });
+  await clock.advance(10_000);
+  await check;
+});

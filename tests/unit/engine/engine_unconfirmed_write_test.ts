@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { backend, keys, node } from "../../support/plan_fixtures.ts";
+import { DEBOUNCE, fixedSpec, LB, startEngine } from "./_engine_harness.ts";
+
+const condition = (status: { conditions?: { type: string; reason?: string }[] } | undefined) =>
+  status?.conditions?.find((c) => c.type === "Ready")?.reason;
+
+Deno.test("createEngine() owns what a timed-out write registered, so it is removed once unwanted", async () => {
+  const h = await startEngine({ workRequestTimeoutMs: 5_000 });
+  // Shared from the start, beside a backend the operator never wrote.
+  h.oci.seed(LB, "a", [backend("192.0.2.9:80")]);
+  h.cluster.applyLbr("one", { ...fixedSpec(LB, "a", 30080), ownership: "Shared" });
+  await h.clock.advance(DEBOUNCE + 3_000);
+  assert.deepEqual(keys(h.oci.backends(LB, "a")).sort(), [
+    "10.0.0.1:30080",
+    "10.0.0.2:30080",
+    "10.0.0.3:30080",
+    "192.0.2.9:80",
+  ]);
+
+  // n4 joins; the write's work request outlives the timeout, then succeeds late.
+  h.oci.holdWorkRequests();
+  h.cluster.setNode(node("n4"));
+  await h.clock.advance(DEBOUNCE + 6_000);
+  assert.equal(condition(h.cluster.statusOf("one")), "WorkRequestPending", "timed out");
+  h.oci.finishWorkRequests();
+  assert.ok(keys(h.oci.backends(LB, "a")).includes("10.0.0.4:30080"), "the late write landed");
+
+  // n4 leaves before any sync confirmed the write: its backend is ours, not foreign.
+  h.cluster.removeNode("n4");
+  await h.clock.advance(DEBOUNCE + 10_000);
+  assert.deepEqual(keys(h.oci.backends(LB, "a")).sort(), [
+    "10.0.0.1:30080",
+    "10.0.0.2:30080",
+    "10.0.0.3:30080",
+    "192.0.2.9:80",
+  ], "n4 removed, the foreign backend kept");
+  await h.stop();
+});
