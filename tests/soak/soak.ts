@@ -1,6 +1,6 @@
 /**
  * `deno task soak --minutes N [--seed S] [--processes 1|2] [--nodes 300] [--skip-faults a,b]
- * [--keep-logs]`: the chaos soak from the command line. Prints progress, then the summary; exits 0 with no invariant
+ * [--keep-logs] [--help]`: the chaos soak from the command line. Prints progress, then the summary; exits 0 with no invariant
  * violation, 1 otherwise, 2 on a bad command line. Ctrl-C (or a watchdog at twice the planned time
  * plus 5 minutes) stops it and kills every operator process.
  */
@@ -76,7 +76,27 @@ export function soakOptionsFrom(args: string[]): Omit<SoakOptions, "progress" | 
   };
 }
 
+/** What `--help` prints. */
+export function soakHelp(): string {
+  return [
+    USAGE,
+    "",
+    "  --minutes N          wall time of the chaos (default 10)",
+    "  --seed S             replay a seed (default: a fresh one, printed)",
+    "  --processes 1|2      operator processes; 2 run with --leader-elect (default 2)",
+    "  --nodes N            nodes in the simulated cluster (default 300)",
+    "  --skip-faults a,b    fault kinds not to inject",
+    "  --keep-logs          keep the operators' log files after a run without violations",
+    "",
+    `Fault kinds: ${Object.keys(FAULT_WEIGHTS).join(", ")}`,
+  ].join("\n");
+}
+
 if (import.meta.main) {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(soakHelp());
+    Deno.exit(0);
+  }
   let options;
   try {
     options = soakOptionsFrom(Deno.args);

@@ -23,6 +23,9 @@ export interface MemoryLine {
   warmRss?: number;
   endRss?: number;
   peakRss?: number;
+  /** Lowest RSS in the first and last 40% of the window after warm-up. */
+  startFloorRss?: number;
+  endFloorRss?: number;
   windowMs: number;
 }
 
@@ -109,9 +112,9 @@ export function formatSummary(s: SoakSummary, replay: string): string {
     }`,
     `  memory: ${
       s.memory.map((m) =>
-        `${m.instance} ${mib(m.warmRss)} after warm-up → ${mib(m.endRss)} at end (peak ${
-          mib(m.peakRss)
-        })`
+        `${m.instance} ${mib(m.warmRss)} after warm-up → ${mib(m.endRss)} at end, floor ${
+          mib(m.startFloorRss)
+        } → ${mib(m.endFloorRss)} (peak ${mib(m.peakRss)})`
       ).join("; ") || "—"
     }`,
     `  logs: ${s.log?.lines ?? 0} lines scanned, ${s.log?.secrets.length ?? 0} secrets, ` +
