@@ -32,6 +32,7 @@ import { type Batch, createLanes } from "./lanes.ts";
 import { lifecycleOf, wantsDeregister } from "./lifecycle.ts";
 import { createObjectReports } from "./object_reports.ts";
 import { createOwnershipRecords } from "./ownership_records.ts";
+import { createUnconfirmedWrites } from "./unconfirmed_writes.ts";
 import { type PlannedObject, type PlannedSet, plannedSet, type PlanReport } from "./plan_report.ts";
 import { retryVerdict } from "./retry_policy.ts";
 import { countBackends, summarise } from "./plan_summary.ts";
@@ -125,6 +126,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const index = createBindingsIndex(operatorNamespace);
   const records = createOwnershipRecords();
+  const unconfirmed = createUnconfirmedWrites(oci);
   const sets = new Map<string, SetState>();
   /** InvalidSpec events already sent, by "name@generation". */
   const invalidReported = new Set<string>();
@@ -394,6 +396,7 @@ export function createEngine(options: EngineOptions): Engine {
       timeoutMs: workRequestTimeoutMs,
       ...(abandon ? { signal: abandon } : {}),
       mayWrite: () => !stopping?.aborted,
+      beforeWrite: () => unconfirmed.settle(loadBalancerId, writer),
       ...(batch ? { idle: <T>(promise: Promise<T>) => batch.idle(promise) } : {}),
       metrics,
       onWriting: (plan, workRequestId) => {
@@ -488,7 +491,10 @@ export function createEngine(options: EngineOptions): Engine {
         state.attempts++;
         state.healthy = false;
         delete state.settledAt;
-        if (result.plan && result.workRequestId) claimUnconfirmed(key, result.plan);
+        if (result.plan && result.workRequestId) {
+          claimUnconfirmed(key, result.plan);
+          unconfirmed.note(loadBalancerId, result.workRequestId, result.error);
+        }
         const verdict = retryVerdict(result.error, state.attempts, random);
         logger.warn(
           "Sync of backend set {backendSet} of {lbId} failed (attempt {attempt}, retry in {delayMs} ms): {reason}",

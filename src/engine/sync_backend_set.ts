@@ -38,6 +38,8 @@ export interface SyncDeps {
   onWriting?: (plan: BackendSetPlan, workRequestId: string) => void;
   /** Asked just before the PUT: false (stopping, lease lost) ends the sync without writing. */
   mayWrite?: () => boolean;
+  /** Awaited just before the PUT; throwing ends the sync without writing (an earlier write runs). */
+  beforeWrite?: () => Promise<void>;
   /** Wraps the work-request wait, e.g. to free the lane's parallel slot meanwhile. */
   idle?: <T>(promise: Promise<T>) => Promise<T>;
   /** Plan time and work-request outcomes. @default none */
@@ -67,6 +69,7 @@ export async function syncBackendSet(input: SyncInput, deps: SyncDeps): Promise<
     if (plan.inSync) return { kind: "in-sync", plan };
     if (input.hold) return { kind: "held", plan, hold: input.hold };
     if (deps.mayWrite && !deps.mayWrite()) throw new Error("Stopping: the write was not started");
+    await deps.beforeWrite?.();
 
     ({ workRequestId } = await oci.replaceBackends(snapshot, plan.next, credentials));
     deps.onWriting?.(plan, workRequestId);

@@ -5,7 +5,7 @@ import { DEBOUNCE, fixedSpec, LB, startEngine } from "./_engine_harness.ts";
 const condition = (status: { conditions?: { type: string; reason?: string }[] } | undefined) =>
   status?.conditions?.find((c) => c.type === "Ready")?.reason;
 
-Deno.test("createEngine() owns what a timed-out write registered, so it is removed once unwanted", async () => {
+Deno.test("createEngine() waits for a timed-out work request before writing again, and owns what it registered", async () => {
   const h = await startEngine({ workRequestTimeoutMs: 5_000 });
   // Shared from the start, beside a backend the operator never wrote.
   h.oci.seed(LB, "a", [backend("192.0.2.9:80")]);
@@ -23,6 +23,11 @@ Deno.test("createEngine() owns what a timed-out write registered, so it is remov
   h.cluster.setNode(node("n4"));
   await h.clock.advance(DEBOUNCE + 6_000);
   assert.equal(condition(h.cluster.statusOf("one")), "WorkRequestPending", "timed out");
+  // While it still runs, later syncs poll it and do not write over it.
+  const puts = h.oci.count("replaceBackends", "a");
+  await h.clock.advance(20_000);
+  assert.equal(h.oci.count("replaceBackends", "a"), puts, "no write while it runs");
+  assert.ok(h.oci.count("getWorkRequest") > 0);
   h.oci.finishWorkRequests();
   assert.ok(keys(h.oci.backends(LB, "a")).includes("10.0.0.4:30080"), "the late write landed");
 
@@ -35,5 +40,6 @@ Deno.test("createEngine() owns what a timed-out write registered, so it is remov
     "10.0.0.3:30080",
     "192.0.2.9:80",
   ], "n4 removed, the foreign backend kept");
+  assert.equal(h.oci.overlaps(), 0, "no write overlapped the late work request");
   await h.stop();
 });
