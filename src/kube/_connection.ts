@@ -164,7 +164,8 @@ function clientNodeConnection(
         const context = kubeConfig.getContextObject(kubeConfig.getCurrentContext());
         const cluster = kubeConfig.getCurrentCluster();
         const user = kubeConfig.getCurrentUser();
-        const config = new k8s.KubeConfig();
+        const plugin = user?.exec?.command;
+        const config = plugin ? new (namingPlugin(k8s.KubeConfig, plugin))() : new k8s.KubeConfig();
         config.loadFromOptions({
           clusters: cluster ? [cluster] : [],
           users: user ? [user] : [],
@@ -176,6 +177,38 @@ function clientNodeConnection(
       return loaded;
     },
     close() {},
+  };
+}
+
+/**
+ * client-node reports a failed exec plugin with the plugin's stderr alone ("token expired"); this
+ * KubeConfig says which plugin it was, so the log line tells a person what to run or fix.
+ */
+function namingPlugin(Base: typeof KubeConfig, command: string): typeof KubeConfig {
+  const explain = (error: unknown) =>
+    new Error(
+      `Cannot authenticate with the kubeconfig's credential plugin "${command}": ${
+        (error instanceof Error ? error.message : String(error)).trim()
+      }`,
+      { cause: error },
+    );
+  return class extends Base {
+    override async applySecurityAuthentication(
+      ...args: Parameters<KubeConfig["applySecurityAuthentication"]>
+    ) {
+      try {
+        return await super.applySecurityAuthentication(...args);
+      } catch (error) {
+        throw explain(error);
+      }
+    }
+    override async applyToFetchOptions(...args: Parameters<KubeConfig["applyToFetchOptions"]>) {
+      try {
+        return await super.applyToFetchOptions(...args);
+      } catch (error) {
+        throw explain(error);
+      }
+    }
   };
 }
 

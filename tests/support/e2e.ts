@@ -62,7 +62,9 @@ export interface Rig extends AsyncDisposable {
 }
 
 /** Starts a rig; `workRequestDelayMs` is the OCI simulator's work-request time. */
-export async function startRig({ workRequestDelayMs = 50 } = {}): Promise<Rig> {
+export async function startRig(
+  { workRequestDelayMs = 50, tls = false } = {},
+): Promise<Rig> {
   const crd = YAML.parse(
     await Deno.readTextFile(
       new URL("../../crds/lbregistrars.nodes.peppy-ratio.dev.yaml", import.meta.url),
@@ -72,6 +74,7 @@ export async function startRig({ workRequestDelayMs = 50 } = {}): Promise<Rig> {
     crds: [crd],
     seedDemo: true,
     namespaces: ["default", OPERATOR_NAMESPACE],
+    tls,
   });
   const oci = startOciSim({ workRequestDelayMs });
   seedDemo(oci, { workRequestDelayMs });

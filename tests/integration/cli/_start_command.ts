@@ -2,14 +2,8 @@
  * The operator as `deno task start` runs it: `deno run <the task's permissions> main.ts <args>`, so
  * the tests prove those permissions suffice. Output is piped; `logLines` reads JSON log lines.
  */
+import { START_PERMISSIONS } from "../../support/start_permissions.ts";
 
-/** The permissions of `deno task start` (deno.json). */
-export const START_PERMISSIONS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-env",
-  "--allow-sys=homedir,osRelease,hostname",
-];
 const MAIN = new URL("../../../main.ts", import.meta.url).pathname;
 
 /** `main.ts <args>` as a command; `env` adds to the child's environment. */

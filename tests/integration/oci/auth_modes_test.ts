@@ -17,6 +17,7 @@ import { type OciSim, startOciSim } from "../../../src/sim/oci/oci_sim.ts";
 import { DEMO_LB_ID, DEMO_NLB_ID, seedDemo } from "../../../src/sim/oci/seed.ts";
 import { condition, OPERATOR_NAMESPACE, startRig } from "../../support/e2e.ts";
 import { generateOciTestKey, type OciTestKey } from "../../support/oci_keys.ts";
+import { START_PERMISSIONS } from "../../support/start_permissions.ts";
 
 const DEFAULT_CREDENTIALS: OciCredentials = { kind: "default", region: "us-ashburn-1" };
 const key = generateOciTestKey({ passphrase: "open sesame" });
@@ -327,14 +328,6 @@ Deno.test("createWorkloadIdentityProvider() renews an expiring token with a re-r
 // --- the operator process -------------------------------------------------------------------
 
 const MAIN = new URL("../../../main.ts", import.meta.url).pathname;
-/** The permissions of `deno task start`. */
-const START_PERMISSIONS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-env",
-  "--allow-sys=homedir,osRelease,hostname",
-];
-
 function operator(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "--frozen", ...START_PERMISSIONS, MAIN, "run", ...args],
