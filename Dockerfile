@@ -15,10 +15,12 @@ COPY main.ts ./
 COPY src/ src/
 COPY crds/ crds/
 COPY deploy/ deploy/
-# The permissions of `deno task compile`, fixed into the binary. deploy/ and crds/ are embedded
-# because `lb-registrar manifests` renders them.
+# The permissions and V8 flags of `deno task compile`, fixed into the binary (a capped young
+# generation keeps RSS steady, see README "Performance"). deploy/ and crds/ are embedded because
+# `lb-registrar manifests` renders them.
 RUN mkdir -p /out && deno compile --frozen \
       --allow-net --allow-read --allow-env --allow-sys=homedir,osRelease,hostname \
+      --v8-flags=--max-semi-space-size=8 \
       --include deploy --include crds \
       --output /out/lb-registrar main.ts
 

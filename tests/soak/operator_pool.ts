@@ -9,6 +9,7 @@
 import type { KubeSim } from "../../src/sim/kube/kube_sim.ts";
 import { LEASE_NAME } from "../../src/api/constants.ts";
 import type { createLogScanner } from "./log_scan.ts";
+import { START_FLAGS } from "../support/start_flags.ts";
 
 /** Flags of every operator process; durations as the CLI takes them. */
 export interface OperatorFlags {
@@ -75,13 +76,14 @@ export interface OperatorPool {
   settled(timeoutMs: number): Promise<boolean>;
 }
 
-const DENO_FLAGS = [
-  "--frozen",
-  "--allow-net",
-  "--allow-read",
-  "--allow-env",
-  "--allow-sys=homedir,osRelease,hostname",
-];
+/**
+ * Extra Deno flags for every operator process after those of `deno task start`, opt-in, split on
+ * whitespace; a later `--v8-flags` replaces the task's, e.g.
+ * `SOAK_DENO_FLAGS="--v8-flags=--max-semi-space-size=32"` to try other V8 settings under the soak.
+ */
+function extraDenoFlags(): string[] {
+  return (Deno.env.get("SOAK_DENO_FLAGS") ?? "").split(/\s+/).filter((flag) => flag !== "");
+}
 
 /** Starts `processes` operator processes. */
 export function startOperatorPool(options: PoolOptions): OperatorPool {
@@ -94,7 +96,9 @@ export function startOperatorPool(options: PoolOptions): OperatorPool {
 
   const args = [
     "run",
-    ...DENO_FLAGS,
+    "--frozen",
+    ...START_FLAGS,
+    ...extraDenoFlags(),
     `${root}/main.ts`,
     "run",
     "--kubeconfig",

@@ -2,14 +2,14 @@
  * The operator as `deno task start` runs it: `deno run <the task's permissions> main.ts <args>`, so
  * the tests prove those permissions suffice. Output is piped; `logLines` reads JSON log lines.
  */
-import { START_PERMISSIONS } from "../../support/start_permissions.ts";
+import { START_FLAGS } from "../../support/start_flags.ts";
 
 const MAIN = new URL("../../../main.ts", import.meta.url).pathname;
 
 /** `main.ts <args>` as a command; `env` adds to the child's environment. */
 export function startCommand(args: string[], env: Record<string, string> = {}): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--frozen", ...START_PERMISSIONS, MAIN, ...args],
+    args: ["run", "--frozen", ...START_FLAGS, MAIN, ...args],
     env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...env },
     stdin: "null",
     stdout: "piped",

@@ -17,7 +17,7 @@ import { type OciSim, startOciSim } from "../../../src/sim/oci/oci_sim.ts";
 import { DEMO_LB_ID, DEMO_NLB_ID, seedDemo } from "../../../src/sim/oci/seed.ts";
 import { condition, OPERATOR_NAMESPACE, startRig } from "../../support/e2e.ts";
 import { generateOciTestKey, type OciTestKey } from "../../support/oci_keys.ts";
-import { START_PERMISSIONS } from "../../support/start_permissions.ts";
+import { START_FLAGS } from "../../support/start_flags.ts";
 
 const DEFAULT_CREDENTIALS: OciCredentials = { kind: "default", region: "us-ashburn-1" };
 const key = generateOciTestKey({ passphrase: "open sesame" });
@@ -330,7 +330,7 @@ Deno.test("createWorkloadIdentityProvider() renews an expiring token with a re-r
 const MAIN = new URL("../../../main.ts", import.meta.url).pathname;
 function operator(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--frozen", ...START_PERMISSIONS, MAIN, "run", ...args],
+    args: ["run", "--frozen", ...START_FLAGS, MAIN, "run", ...args],
     env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", KUBERNETES_SERVICE_HOST: "", ...env },
     stdin: "null",
     stdout: "piped",

@@ -8,9 +8,9 @@ const compileLine = dockerfile.replace(/\\\n\s*/g, " ").split("\n")
   .find((line) => line.startsWith("RUN ") && line.includes("deno compile")) ?? "";
 
 const permissions = (command: string) =>
-  command.split(/\s+/).filter((word) => word.startsWith("--allow-")).sort();
+  command.split(/\s+/).filter((word) => /^--(allow-|v8-flags)/.test(word)).sort();
 
-Deno.test("the Dockerfile compiles with exactly the permissions of `deno task compile`", () => {
+Deno.test("the Dockerfile compiles with exactly the permissions and V8 flags of `deno task compile`", () => {
   assert.notEqual(compileLine, "");
   assert.deepEqual(permissions(compileLine), permissions(denoJson.tasks.compile));
   assert.match(compileLine, /--frozen/);
