@@ -406,10 +406,7 @@ export function createEngine(options: EngineOptions): Engine {
           workRequestId,
           summary: summarise(plan),
         });
-        reports.report(key, plan, {
-          reason: "WorkRequestPending",
-          message: `Waiting for work request "${workRequestId}"`,
-        });
+        reportPending(key, plan, workRequestId);
       },
     });
     if (result.kind === "failed" && writerName !== "") {
@@ -491,8 +488,7 @@ export function createEngine(options: EngineOptions): Engine {
         state.attempts++;
         state.healthy = false;
         delete state.settledAt;
-        if (result.plan && result.workRequestId) {
-          claimUnconfirmed(key, result.plan);
+        if (result.workRequestId) {
           unconfirmed.note(loadBalancerId, result.workRequestId, result.error);
         }
         const verdict = retryVerdict(result.error, state.attempts, random);
@@ -548,14 +544,26 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /**
-   * A write OCI accepted but whose end was not seen (timed out, or the wait failed) may still land.
-   * What it registered joins the records, so once unwanted it is removed rather than kept as a
-   * foreign backend; records of backends it removed stay until a sync shows they are gone.
+   * A write OCI accepted may land or not until its work request ends (it may time out, fail, or the
+   * process may die meanwhile). Until then each object owns both what it held and what the write
+   * registers, in memory and in status (a successor seeds its records from status), so neither a
+   * backend the write adds nor one it removes is ever taken for foreign and kept forever.
    */
-  function claimUnconfirmed(key: string, plan: BackendSetPlan) {
+  function reportPending(key: string, plan: BackendSetPlan, workRequestId: string) {
     const owned = records.forSet(key);
     for (const { binding, registered, draining } of plan.bindings) {
-      records.set(key, binding.lbr, [...owned.get(binding.lbr) ?? [], ...registered, ...draining]);
+      const name = binding.lbr;
+      const held = [...(owned.get(name) ?? []), ...registered, ...draining];
+      records.set(key, name, held);
+      const drains = new Set(draining);
+      reports.setOutcome(name, key, {
+        reason: "WorkRequestPending",
+        message: `Waiting for work request "${workRequestId}"`,
+        registered: [...new Set(held)].filter((k) => !drains.has(k)).sort(),
+        draining,
+        lastWorkRequestId: workRequestId,
+      });
+      reports.publish(name);
     }
   }
 

@@ -215,8 +215,8 @@ export interface FakeLoadBalancers extends LoadBalancers {
   failNext(op: OciOperation, error: Error, count?: number, backendSetName?: string): void;
   /** Work requests stay IN_PROGRESS until `finishWorkRequests()`. */
   holdWorkRequests(): void;
-  /** Ends every running work request (SUCCEEDED) and stops holding new ones. */
-  finishWorkRequests(): void;
+  /** Ends every running work request (SUCCEEDED, or FAILED without applying it); stops holding. */
+  finishWorkRequests(state?: "SUCCEEDED" | "FAILED"): void;
   /** Replaces that arrived while another mutation of the same LB was unfinished (OCI's 409). */
   overlaps(): number;
 }
@@ -226,6 +226,7 @@ interface WorkRequest {
   backendSetName: string;
   backends: Backend[];
   done: boolean;
+  failed?: boolean;
 }
 
 /** Creates the fake; `now` stamps the call log (pass the test's clock). */
@@ -280,9 +281,13 @@ export function createFakeLoadBalancers(now: () => number = Date.now): FakeLoadB
     holdWorkRequests() {
       holding = true;
     },
-    finishWorkRequests() {
+    finishWorkRequests(state = "SUCCEEDED") {
       holding = false;
-      for (const wr of workRequests.values()) if (!wr.done) finish(wr);
+      for (const wr of workRequests.values()) {
+        if (wr.done) continue;
+        if (state === "FAILED") [wr.done, wr.failed] = [true, true];
+        else finish(wr);
+      }
     },
     overlaps: () => overlaps,
 
@@ -363,7 +368,9 @@ export function createFakeLoadBalancers(now: () => number = Date.now): FakeLoadB
       }
       // Without holding, a work request ends at its first poll.
       if (!wr.done && !holding) finish(wr);
-      const status: WorkRequestStatus = { state: wr.done ? "SUCCEEDED" : "IN_PROGRESS" };
+      const status: WorkRequestStatus = {
+        state: wr.failed ? "FAILED" : wr.done ? "SUCCEEDED" : "IN_PROGRESS",
+      };
       return Promise.resolve(status);
     },
   };
