@@ -2,9 +2,9 @@
  * Resident memory of the operator processes: sampled every few seconds, judged at the end.
  *
  * The figure reported is the issue's: RSS at the end against RSS once warmed up. It is not judged on
- * those two samples alone: a Deno process under this load swings between two RSS levels (about 115
- * and 175 MiB in a 20-minute run, for minutes at a time, with no trend) as V8 resizes its heap, so a
- * pair of samples can differ by ×1.5 without any leak. A leak raises the floor instead: memory is
+ * those two samples alone: RSS rises and falls as V8 resizes its young generation (by about 25 MiB
+ * with the operator's `--max-semi-space-size=8`; by about 60 MiB, for minutes at a time, without
+ * it), so a pair of samples can differ without any leak. A leak raises the floor instead: memory is
  * flat when the lowest RSS of the last 40% of the window is at most 1.2 × the lowest RSS of its
  * first 40%. A window under two minutes is too short to judge: it is noted, not failed.
  */
