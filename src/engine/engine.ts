@@ -218,6 +218,7 @@ export function createEngine(options: EngineOptions): Engine {
   /** Indexes an object seen for the first time or changed. */
   function admit(lbr: LBRegistrar): { keys: string[]; changed: boolean } {
     records.seed(lbr);
+    unconfirmed.seed(lbr);
     const { before, after, changed } = index.upsert(lbr);
     const indexed = index.get(lbr.metadata.name)!;
     const key = `${lbr.metadata.name}@${lbr.metadata.generation}`;

@@ -73,7 +73,7 @@ Deno.test("createEngine() syncs a backend set while another set of the same LB i
 });
 
 for (const { kind, lbId, set } of TARGETS) {
-  Deno.test(`createEngine() waits out a work request a stopped engine left running on the ${kind}`, async () => {
+  Deno.test(`createEngine() waits, without writing, for a work request a stopped engine left running on the ${kind}`, async () => {
     await using rig = await startRig();
     rig.oci.hangNextWorkRequests({ lbId });
     rig.createLbr("web", { loadBalancerId: lbId, backendSetName: set, service: http });
@@ -90,13 +90,15 @@ for (const { kind, lbId, set } of TARGETS) {
     assert.equal(condition(rig.lbr("web"), "Reconciling"), "True/WorkRequestPending");
     const hung = rig.oci.requests().find((r) => r.method === "PUT")!.workRequestId!;
 
+    // The second engine learns of the work request from status and polls it before writing.
     rig.kube.sim.addNode("node-4");
     rig.startEngine();
-    await eventually(
-      () => (rig.oci.counters().byLb[lbId]?.conflicts ?? 0) >= 1,
-      "the second engine's write refused with 409",
-      10_000,
-    );
+    const polled = () =>
+      rig.oci.requests().filter((r) => r.method === "GET" && r.path.includes(hung)).length;
+    const before = polled();
+    await eventually(() => polled() >= before + 2, "the second engine polling it", 10_000);
+    assert.equal(rig.puts(lbId), 1, "no write while it runs");
+    assert.equal(rig.oci.counters().byLb[lbId]?.conflicts ?? 0, 0, "so no 409 either");
     assert.deepEqual(rig.backends(lbId, set), [], "the hung work request has not landed yet");
     rig.oci.completeWorkRequest(hung);
 

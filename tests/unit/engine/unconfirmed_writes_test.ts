@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { LBRegistrar } from "../../../src/api/types.ts";
 import { createUnconfirmedWrites } from "../../../src/engine/unconfirmed_writes.ts";
 import { OciError } from "../../../src/oci/errors.ts";
 import type { WorkRequestState } from "../../../src/oci/port.ts";
@@ -64,4 +65,31 @@ Deno.test("UnconfirmedWrites.settle() passes a failed poll on and keeps the work
   answer = "FAILED";
   await writes.settle(LB, credentials);
   assert.deepEqual(oci.polls, ["wr1", "wr1"]);
+});
+
+Deno.test("UnconfirmedWrites.seed() notes the lastWorkRequestIds of a status once, skipping garbled entries", async () => {
+  const oci = reader(() => "SUCCEEDED");
+  const writes = createUnconfirmedWrites(oci);
+  const lbr = {
+    apiVersion: "nodes.peppy-ratio.dev/v1alpha1",
+    kind: "LBRegistrar",
+    metadata: { name: "web" },
+    spec: { loadBalancerId: LB, backendSetName: "a", nodePort: 30080 },
+    status: {
+      backendSets: [
+        { loadBalancerId: LB, name: "a", registered: [], draining: [], lastWorkRequestId: "wr-a" },
+        { loadBalancerId: LB, name: "b", registered: [], draining: [], lastWorkRequestId: "wr-b" },
+        { loadBalancerId: LB, name: "c", registered: [], draining: [] },
+        null,
+        { loadBalancerId: 7, name: "d", lastWorkRequestId: "wr-d" },
+        { loadBalancerId: LB, name: "e", lastWorkRequestId: { id: "x" } },
+      ],
+    },
+  } as unknown as LBRegistrar;
+  writes.seed(lbr);
+  writes.seed(lbr);
+  await writes.settle(LB, credentials);
+  assert.deepEqual(oci.polls.sort(), ["wr-a", "wr-b"]);
+  await writes.settle(LB, credentials);
+  assert.equal(oci.polls.length, 2, "each polled once, then forgotten");
 });
