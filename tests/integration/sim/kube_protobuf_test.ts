@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { apiFetch, startTestKubeSim } from "../../support/kube_sim.ts";
+import { KUBECTL_NAMESPACE } from "../../support/kubectl_protobuf_bodies.ts";
 
 async function kubectlAvailable(): Promise<boolean> {
   try {
@@ -118,62 +119,6 @@ Deno.test({
     });
   },
 });
-
-// The bytes `kubectl create namespace x` sends (kubectl v1.32.4).
-const KUBECTL_NAMESPACE = new Uint8Array([
-  0x6b,
-  0x38,
-  0x73,
-  0x00,
-  0x0a,
-  0x0f,
-  0x0a,
-  0x02,
-  0x76,
-  0x31,
-  0x12,
-  0x09,
-  0x4e,
-  0x61,
-  0x6d,
-  0x65,
-  0x73,
-  0x70,
-  0x61,
-  0x63,
-  0x65,
-  0x12,
-  0x19,
-  0x0a,
-  0x11,
-  0x0a,
-  0x01,
-  0x78,
-  0x12,
-  0x00,
-  0x1a,
-  0x00,
-  0x22,
-  0x00,
-  0x2a,
-  0x00,
-  0x32,
-  0x00,
-  0x38,
-  0x00,
-  0x42,
-  0x00,
-  0x12,
-  0x00,
-  0x1a,
-  0x02,
-  0x0a,
-  0x00,
-  0x1a,
-  0x00,
-  0x22,
-  0x00,
-]);
 
 Deno.test("startKubeSim() creates from a protobuf body and answers a cut one with 400 BadRequest", async () => {
   await using sim = await startTestKubeSim();
