@@ -22,8 +22,8 @@ import {
   type NodeInfo,
   type ServiceInfo,
 } from "../../../src/plan/model.ts";
-import { type BackendSetPlan, planBackendSet } from "../../../src/plan/plan_backend_set.ts";
-import { BACKEND_SET, binding, cluster, LB_ID, NOW } from "../../support/plan_fixtures.ts";
+import { binding, NOW } from "../../support/plan_fixtures.ts";
+import { applied, planOf, type World } from "../../support/plan_world.ts";
 import { oddString } from "./_arbitraries.ts";
 
 const RUNS = { numRuns: 2000 };
@@ -163,17 +163,6 @@ const keyArb = fc.tuple(fc.constantFrom(...IPS), fc.constantFrom(...PORTS)).map(
   ipPort(canonicalIp(ip) ?? ip, port)
 );
 
-interface World {
-  nodes: NodeInfo[];
-  services: ServiceInfo[];
-  slices: EndpointSliceInfo[];
-  bindings: Binding[];
-  actual: Backend[];
-  owned: Map<string, Set<string>>;
-  deregistering: Set<string>;
-  drainedAt: Map<string, number>;
-}
-
 const worldArb: fc.Arbitrary<World> = fc.record({
   nodes: nodesArb,
   services: fc.uniqueArray(serviceArb, { maxLength: 2, selector: (s) => s.name }),
@@ -192,37 +181,6 @@ const worldArb: fc.Arbitrary<World> = fc.record({
   deregistering: new Set(w.deregistering),
   drainedAt: new Map(w.drainedAt.map(([key, ago]) => [key, NOW - ago])),
 }));
-
-function planOf(world: World, now = NOW): BackendSetPlan {
-  return planBackendSet(cluster(world), {
-    loadBalancerId: LB_ID,
-    backendSetName: BACKEND_SET,
-    bindings: world.bindings,
-    actual: world.actual,
-    owned: world.owned,
-    deregistering: world.deregistering,
-    drainedAt: world.drainedAt,
-    now,
-  });
-}
-
-/** The world after the engine applies `plan` at `now`: the write, the status records, the timers. */
-function applied(world: World, plan: BackendSetPlan, now: number): World {
-  const owned = new Map<string, Set<string>>();
-  const record = (lbr: string, list: readonly string[]) => {
-    const set = owned.get(lbr) ?? new Set<string>();
-    for (const key of list) set.add(key);
-    owned.set(lbr, set);
-  };
-  for (const b of plan.bindings) record(b.binding.lbr, [...b.registered, ...b.draining]);
-  for (const o of plan.orphans) record(o.lbr, [...o.registered, ...o.draining]);
-  const drainedAt = new Map(world.drainedAt);
-  for (const key of plan.drainTimers.forget) drainedAt.delete(key);
-  for (const key of [...plan.drainTimers.startNow, ...plan.drainTimers.startOnWrite]) {
-    drainedAt.set(key, now);
-  }
-  return { ...world, actual: plan.next, owned, drainedAt };
-}
 
 const isValidWeight = (w: number) => Number.isInteger(w) && w >= 1 && w <= 100;
 const UNMANAGED = ["ipAddress", "port", "backup", "offline", "maxConnections", "name", "targetId"];

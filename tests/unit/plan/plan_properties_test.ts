@@ -7,20 +7,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Binding } from "../../../src/api/binding.ts";
 import { EXCLUDE_FROM_LB_LABEL } from "../../../src/api/constants.ts";
-import type { Backend, EndpointSliceInfo, NodeInfo, ServiceInfo } from "../../../src/plan/model.ts";
+import type { Backend, NodeInfo } from "../../../src/plan/model.ts";
 import { ipPort } from "../../../src/plan/model.ts";
-import { type BackendSetPlan, planBackendSet } from "../../../src/plan/plan_backend_set.ts";
-import {
-  backend,
-  BACKEND_SET,
-  binding,
-  cluster,
-  endpoint,
-  LB_ID,
-  NOW,
-  service,
-  slice,
-} from "../../support/plan_fixtures.ts";
+import { backend, binding, endpoint, NOW, service, slice } from "../../support/plan_fixtures.ts";
+import { applied, planOf, type World } from "../../support/plan_world.ts";
 
 const LBRS = ["a", "b", "c"];
 const PORTS = [30080, 30081];
@@ -30,17 +20,6 @@ const FOREIGN = ["192.168.0.1", "192.168.0.2"];
 const CANDIDATE_KEYS = [...V4, ...V6, ...FOREIGN].flatMap((ip) =>
   [...PORTS, 80].map((port) => ipPort(ip, port))
 );
-
-interface World {
-  nodes: NodeInfo[];
-  services: ServiceInfo[];
-  slices: EndpointSliceInfo[];
-  bindings: Binding[];
-  actual: Backend[];
-  owned: Map<string, Set<string>>;
-  deregistering: Set<string>;
-  drainedAt: Map<string, number>;
-}
 
 const nodeArb = fc.record({
   ready: fc.boolean(),
@@ -190,37 +169,6 @@ const worldArb: fc.Arbitrary<World> = fc.record({
     drainedAt,
   };
 });
-
-function planOf(world: World, now = NOW): BackendSetPlan {
-  return planBackendSet(cluster(world), {
-    loadBalancerId: LB_ID,
-    backendSetName: BACKEND_SET,
-    bindings: world.bindings,
-    actual: world.actual,
-    owned: world.owned,
-    deregistering: world.deregistering,
-    drainedAt: world.drainedAt,
-    now,
-  });
-}
-
-/** The world after the engine applies `plan` at `now`: the write, the status records, the timers. */
-function applied(world: World, plan: BackendSetPlan, now: number): World {
-  const owned = new Map<string, Set<string>>();
-  const record = (lbr: string, list: readonly string[]) => {
-    const set = owned.get(lbr) ?? new Set<string>();
-    for (const key of list) set.add(key);
-    owned.set(lbr, set);
-  };
-  for (const b of plan.bindings) record(b.binding.lbr, [...b.registered, ...b.draining]);
-  for (const o of plan.orphans) record(o.lbr, [...o.registered, ...o.draining]);
-  const drainedAt = new Map(world.drainedAt);
-  for (const key of plan.drainTimers.forget) drainedAt.delete(key);
-  for (const key of [...plan.drainTimers.startNow, ...plan.drainTimers.startOnWrite]) {
-    drainedAt.set(key, now);
-  }
-  return { ...world, actual: plan.next, owned, drainedAt };
-}
 
 /** The oracle: ip:port → active, for one binding; undefined when its port cannot be resolved. */
 function oracleWants(world: World, b: Binding): Map<string, boolean> | undefined {
