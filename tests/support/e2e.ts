@@ -61,6 +61,18 @@ export interface Rig extends AsyncDisposable {
   quiet(ms?: number): Promise<void>;
 }
 
+/** The flags that point an operator process at the rig: kubeconfig, namespace, OCI endpoint. */
+export function rigFlags(rig: Rig, kubeconfig = rig.kube.kubeconfigPath): string[] {
+  return [
+    "--kubeconfig",
+    kubeconfig,
+    "--namespace",
+    OPERATOR_NAMESPACE,
+    "--oci-endpoint",
+    rig.oci.url,
+  ];
+}
+
 /** Starts a rig; `workRequestDelayMs` is the OCI simulator's work-request time. */
 export async function startRig(
   { workRequestDelayMs = 50, tls = false } = {},

@@ -9,21 +9,17 @@ import {
   condition,
   DEMO_LB_ID,
   eventually,
-  OPERATOR_NAMESPACE,
+  type Rig,
+  rigFlags,
   startRig,
 } from "../../support/e2e.ts";
 import { execKubeconfig, pluginRuns, writePlugin } from "../../support/exec_plugin.ts";
 import { spawn, startCommand } from "./_start_command.ts";
 
-function plan(kubeconfig: string, ociUrl: string) {
+function plan(rig: Rig, kubeconfig: string) {
   return startCommand([
     "plan",
-    "--kubeconfig",
-    kubeconfig,
-    "--namespace",
-    OPERATOR_NAMESPACE,
-    "--oci-endpoint",
-    ociUrl,
+    ...rigFlags(rig, kubeconfig),
     "--log-format",
     "json",
   ]).output();
@@ -47,7 +43,7 @@ Deno.test("the operator authenticates with an exec credential plugin, as deno ta
     const kubeconfig = `${dir}/kubeconfig`;
     await Deno.writeTextFile(kubeconfig, execKubeconfig(rig.kube.sim, plugin));
 
-    const { code, stdout, stderr } = await plan(kubeconfig, rig.oci.url);
+    const { code, stdout, stderr } = await plan(rig, kubeconfig);
     const out = new TextDecoder().decode(stdout);
     assert.equal(code, 2, new TextDecoder().decode(stderr));
     assert.match(out, /backend set "web-http" of ocid1\.loadbalancer\.\S+ \(LBRegistrar web/);
@@ -55,12 +51,7 @@ Deno.test("the operator authenticates with an exec credential plugin, as deno ta
 
     // The long-running operator: lists, watches, writes status.
     await using running = spawn(startCommand([
-      "--kubeconfig",
-      kubeconfig,
-      "--namespace",
-      OPERATOR_NAMESPACE,
-      "--oci-endpoint",
-      rig.oci.url,
+      ...rigFlags(rig, kubeconfig),
       "--log-format",
       "json",
     ]));

@@ -15,6 +15,7 @@ import {
   eventually,
   OPERATOR_NAMESPACE,
   type Rig,
+  rigFlags,
   startRig,
 } from "../../support/e2e.ts";
 import { logLines, type RunningChild, spawn, startCommand } from "./_start_command.ts";
@@ -31,12 +32,7 @@ function startOperator(rig: Rig, name: string): Operator {
   const process = spawn(startCommand([
     "run",
     "--leader-elect",
-    "--kubeconfig",
-    rig.kube.kubeconfigPath,
-    "--namespace",
-    OPERATOR_NAMESPACE,
-    "--oci-endpoint",
-    rig.oci.url,
+    ...rigFlags(rig),
     "--debounce",
     "100ms",
     "--work-request-poll",

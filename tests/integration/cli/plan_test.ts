@@ -9,8 +9,8 @@ import {
   DEMO_LB_ID,
   DEMO_NLB_ID,
   eventually,
-  OPERATOR_NAMESPACE,
   type Rig,
+  rigFlags,
   startRig,
 } from "../../support/e2e.ts";
 import { startCommand } from "./_start_command.ts";
@@ -20,12 +20,7 @@ const http = { name: "web", namespace: "default", port: "http" };
 async function plan(rig: Rig, ...extra: string[]) {
   const { code, stdout, stderr } = await startCommand([
     "plan",
-    "--kubeconfig",
-    rig.kube.kubeconfigPath,
-    "--namespace",
-    OPERATOR_NAMESPACE,
-    "--oci-endpoint",
-    rig.oci.url,
+    ...rigFlags(rig),
     "--log-format",
     "json",
     ...extra,

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  condition,
-  DEMO_LB_ID,
-  eventually,
-  OPERATOR_NAMESPACE,
-  startRig,
-} from "../../support/e2e.ts";
+import { condition, DEMO_LB_ID, eventually, rigFlags, startRig } from "../../support/e2e.ts";
 import { logLines, spawn, startCommand } from "./_start_command.ts";
 
 /** `deno task start -- run <args>`. */
@@ -25,12 +19,7 @@ Deno.test("run --once registers the nodes and exits 0 when every object is Ready
   });
   const { code, stderr } = await operator([
     "--once",
-    "--kubeconfig",
-    rig.kube.kubeconfigPath,
-    "--namespace",
-    OPERATOR_NAMESPACE,
-    "--oci-endpoint",
-    rig.oci.url,
+    ...rigFlags(rig),
     "--work-request-poll",
     "200ms",
     "--log-format",
@@ -52,12 +41,7 @@ Deno.test("run --once exits 1 when an object cannot be made Ready", async () => 
   });
   const { code, stderr } = await operator([
     "--once",
-    "--kubeconfig",
-    rig.kube.kubeconfigPath,
-    "--namespace",
-    OPERATOR_NAMESPACE,
-    "--oci-endpoint",
-    rig.oci.url,
+    ...rigFlags(rig),
     "--log-format",
     "json",
   ]).output();
@@ -74,12 +58,7 @@ Deno.test("run stops cleanly on SIGTERM", async () => {
   await using rig = await startRig();
   rig.createLbr("web", { loadBalancerId: DEMO_LB_ID, backendSetName: "web-http", nodePort: 30080 });
   const child = operator([
-    "--kubeconfig",
-    rig.kube.kubeconfigPath,
-    "--namespace",
-    OPERATOR_NAMESPACE,
-    "--oci-endpoint",
-    rig.oci.url,
+    ...rigFlags(rig),
     "--debounce",
     "100ms",
     ...LOOPBACK_SERVERS,
@@ -137,12 +116,7 @@ Deno.test("run serves /readyz 503 until its watches listed, then 200, and /metri
     count: 0,
   });
   await using running = spawn(operator([
-    "--kubeconfig",
-    rig.kube.kubeconfigPath,
-    "--namespace",
-    OPERATOR_NAMESPACE,
-    "--oci-endpoint",
-    rig.oci.url,
+    ...rigFlags(rig),
     "--debounce",
     "100ms",
     "--log-format",

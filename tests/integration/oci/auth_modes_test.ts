@@ -15,7 +15,7 @@ import { createWorkloadIdentityProvider } from "../../../src/oci/workload_identi
 import { createServerTls, type ServerTls } from "../../../src/sim/kube/tls.ts";
 import { type OciSim, startOciSim } from "../../../src/sim/oci/oci_sim.ts";
 import { DEMO_LB_ID, DEMO_NLB_ID, seedDemo } from "../../../src/sim/oci/seed.ts";
-import { condition, OPERATOR_NAMESPACE, startRig } from "../../support/e2e.ts";
+import { condition, rigFlags, startRig } from "../../support/e2e.ts";
 import { generateOciTestKey, type OciTestKey } from "../../support/oci_keys.ts";
 import { START_FLAGS } from "../../support/start_flags.ts";
 
@@ -401,12 +401,7 @@ Deno.test("run --once registers nodes for an LBRegistrar without apiKey using --
       "config-file",
       "--oci-config",
       `${home}/.oci/config`,
-      "--kubeconfig",
-      rig.kube.kubeconfigPath,
-      "--namespace",
-      OPERATOR_NAMESPACE,
-      "--oci-endpoint",
-      rig.oci.url,
+      ...rigFlags(rig),
       "--work-request-poll",
       "200ms",
       "--log-format",
