@@ -11,7 +11,8 @@
 
 import { parseArgs } from "node:util";
 import { importFloor, rsaSignMs } from "./calibrate.ts";
-import { describeCommand, killAllOperators, readStartCommand } from "./operator_process.ts";
+import { describeCommand, killAllOperators } from "./operator_process.ts";
+import { readStartCommand } from "../support/start_flags.ts";
 import { buildResults, type Figure, markdown, runHeader, terminalTable } from "./report.ts";
 import { type BenchContext, type Scenario, sessionStarter } from "./scenario.ts";
 import { largeCluster } from "./scenarios/large_cluster.ts";

@@ -1,7 +1,7 @@
 /** Measurements of the runtime itself that the ideals are built from. */
 
 import { createSign, generateKeyPairSync } from "node:crypto";
-import type { StartCommand } from "./operator_process.ts";
+import type { StartCommand } from "../support/start_flags.ts";
 import { median, mib } from "./stats.ts";
 
 /** Median time of one RSA-SHA256 signature with a 2048-bit key (what OCI request signing costs). */

@@ -5,44 +5,7 @@
  */
 
 import { readCpuMs, readMemory } from "./proc_stats.ts";
-
-/** This checkout; `--root` may point the benchmark at another one (to compare two versions). */
-export const THIS_ROOT = new URL("../../", import.meta.url).pathname;
-
-/** How `deno task start` runs the operator: its environment and `deno run` flags (deno.json). */
-export interface StartCommand {
-  /** The checkout: its main.ts is run, from that directory. */
-  root: string;
-  env: Record<string, string>;
-  denoFlags: string[];
-}
-
-/**
- * Reads the `start` task of deno.json, so the benchmark measures the operator exactly as it is
- * started (permissions, V8 flags), whatever the task says today.
- */
-export function readStartCommand(root = THIS_ROOT): StartCommand {
-  const config = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
-    tasks?: Record<string, string>;
-  };
-  const task = config.tasks?.start;
-  const words = task?.split(/\s+/).filter((word) => word !== "") ?? [];
-  const run = words.indexOf("run");
-  const main = words.indexOf("main.ts");
-  if (run < 1 || words[run - 1] !== "deno" || main < run) {
-    throw new Error(
-      `Cannot read the start task of deno.json: expected "deno run … main.ts", got ${
-        JSON.stringify(task)
-      }`,
-    );
-  }
-  const env: Record<string, string> = {};
-  for (const word of words.slice(0, run - 1)) {
-    const [name, ...value] = word.split("=");
-    if (name && value.length > 0) env[name] = value.join("=");
-  }
-  return { root, env, denoFlags: words.slice(run + 1, main) };
-}
+import { readStartCommand, type StartCommand } from "../support/start_flags.ts";
 
 /** The operator command line as a person would type it (for the report header). */
 export function describeCommand(start: StartCommand, flags: Partial<OperatorFlags>): string {

@@ -1,6 +1,6 @@
 /** What a benchmark scenario is: the figures it promises, and how it measures them. */
 
-import type { StartCommand } from "./operator_process.ts";
+import type { StartCommand } from "../support/start_flags.ts";
 import type { Figure } from "./report.ts";
 import { type Session, type SessionFlags, startSession } from "./session.ts";
 import type { WorldShape } from "./world.ts";

@@ -4,7 +4,8 @@
  */
 
 import type { RecordedRequest } from "../../src/sim/oci/types.ts";
-import { type OperatorProcess, type StartCommand, startOperator } from "./operator_process.ts";
+import { type OperatorProcess, startOperator } from "./operator_process.ts";
+import type { StartCommand } from "../support/start_flags.ts";
 import { sleep, waitUntil } from "./wait.ts";
 import { OPERATOR_NAMESPACE, startWorld, type World, type WorldShape } from "./world.ts";
 
